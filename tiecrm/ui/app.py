@@ -1,0 +1,143 @@
+"""The Textual application: owns the repository, the clock and the screens; keeps itself short."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+
+from textual.app import App
+from textual.binding import Binding
+
+from tiecrm.clock import local_date, utc_now
+from tiecrm.config import Settings, keymap_path, load_settings
+from tiecrm.store.repository import Repository
+from tiecrm.ui.commands import TieCommands
+from tiecrm.ui.keymap import load_keymap
+
+
+class TieCrmApp(App[None]):
+    """tiecrm's full-screen app.
+
+    | Key | Id | Action |
+    | :- | :- | :- |
+    | `n` | `app.quick_add` | Quick-add a note for the current person. |
+    | `i` | `app.import` | Import a vCard file. |
+    | `b` | `app.board` | The bucket board. |
+    | `m` | `app.merge` | Merge possible duplicates. |
+    | `?` | `app.help` | Help: every key. |
+    | `q` | `app.quit` | Quit. |
+    | `ctrl+p` | | Command palette. |
+    """
+
+    CSS_PATH = "tiecrm.tcss"
+    TITLE = "tiecrm"
+    COMMANDS = App.COMMANDS | {TieCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("n", "quick_add", "Note", id="app.quick_add"),
+        Binding("i", "import_file", "Import", id="app.import"),
+        Binding("b", "board", "Board", id="app.board"),
+        Binding("m", "merge", "Merge", id="app.merge", show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        repo: Repository,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        tz: tzinfo | None = None,
+        settings: Settings | None = None,
+        keymap_file=None,
+        title_suffix: str = "",
+    ) -> None:
+        super().__init__()
+        self.repo = repo
+        self.now = now
+        self.tz = tz
+        self.settings = settings or load_settings()
+        self._keymap_file = keymap_file or keymap_path()
+        if title_suffix:
+            self.title = f"tiecrm · {title_suffix}"
+
+    def get_default_screen(self):
+        from tiecrm.ui.screens.people import PeopleScreen
+
+        return PeopleScreen()
+
+    def today(self) -> date:
+        return local_date(self.now(), self.tz)
+
+    def on_mount(self) -> None:
+        keymap, problems = load_keymap(self._keymap_file)
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in (*problems, *self.settings.problems):
+            self.notify(problem, title="Settings", severity="warning", markup=False)
+        from tiecrm.ui.screens.welcome import WelcomeScreen
+
+        if self.repo.count_people() == 0:
+            self.push_screen(WelcomeScreen())
+
+    # ------------------------------------------------------------ data changed
+
+    def data_changed(self, person_id: int | None = None) -> None:
+        """Tell every screen that the store changed, so lists and pages update at once."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh(person_id)
+
+    def current_person_id(self) -> int | None:
+        """The person the user is looking at on the topmost screen that has one."""
+        for screen in reversed(self.screen_stack):
+            getter = getattr(screen, "current_person_id", None)
+            if getter is not None:
+                person_id = getter()
+                if person_id is not None:
+                    return person_id
+        return None
+
+    # ------------------------------------------------------------ actions
+
+    def action_quick_add(self, person_id: int | None = None) -> None:
+        from tiecrm.ui.screens.quick_add import QuickAddModal
+
+        if isinstance(self.screen, QuickAddModal):
+            return
+        self.push_screen(QuickAddModal(person_id if person_id is not None else self.current_person_id()))
+
+    def action_import_file(self) -> None:
+        from tiecrm.ui.screens.importer import ImportScreen
+
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
+
+    def action_board(self) -> None:
+        from tiecrm.ui.screens.board import BoardScreen
+
+        if not isinstance(self.screen, BoardScreen):
+            self.push_screen(BoardScreen())
+
+    def action_merge(self) -> None:
+        from tiecrm.ui.screens.merge import MergeScreen
+
+        if not isinstance(self.screen, MergeScreen):
+            self.push_screen(MergeScreen())
+
+    def action_help(self) -> None:
+        from tiecrm.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_open_person(self, person_id: int) -> None:
+        from tiecrm.ui.screens.person import PersonScreen
+
+        self.push_screen(PersonScreen(person_id))
+
+    def action_show_people(self) -> None:
+        from tiecrm.ui.screens.people import PeopleScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PeopleScreen):
+            self.pop_screen()
