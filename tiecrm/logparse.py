@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
+from tiecrm.clock import to_local
+
 KINDS = ("call", "coffee", "lunch", "dinner", "drinks", "meeting", "video", "message", "email", "walk",
          "visit", "event", "other")
 
@@ -71,8 +73,7 @@ def parse_duration(text: str) -> int:
 
 def _to_local(utc: datetime, tz: tzinfo | None) -> datetime:
     """Naive UTC -> naive wall-clock time in `tz` (or the system's zone, DST-aware for that instant)."""
-    aware = utc.replace(tzinfo=timezone.utc)
-    return (aware.astimezone(tz) if tz is not None else aware.astimezone()).replace(tzinfo=None)
+    return to_local(utc, tz).replace(tzinfo=None)
 
 
 def _to_utc(local: datetime, tz: tzinfo | None) -> datetime:
