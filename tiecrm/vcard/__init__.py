@@ -1,0 +1,21 @@
+"""vCard import and export: a lenient reader for real phone exports and a writer that loses nothing."""
+
+from __future__ import annotations
+
+from tiecrm.vcard.reader import (
+    ReadResult,
+    UnreadablePathError,
+    collect_vcf_files,
+    read_paths,
+    read_vcard_bytes,
+    read_vcard_file,
+)
+
+__all__ = [
+    "ReadResult",
+    "UnreadablePathError",
+    "collect_vcf_files",
+    "read_paths",
+    "read_vcard_bytes",
+    "read_vcard_file",
+]

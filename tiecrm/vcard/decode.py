@@ -1,0 +1,97 @@
+"""Turn the bytes of a vCard file into text: BOMs, UTF-8, folds that split a character, CHARSET=, cp1252."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+# A fold (CRLF/LF + space or tab) placed in the middle of a multi-byte UTF-8 character.
+# The fold is moved after the character instead of removed, so line numbers stay right.
+_SPLIT_CHAR_FOLD = re.compile(rb"([\xc2-\xf4][\x80-\xbf]*)(\r?\n[ \t])([\x80-\xbf]+)")
+_DECLARED_CHARSET = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Shift_JIS files from Japanese phones use cp932 (the Microsoft superset) characters too.
+_CODEC_SUPERSETS = {"shift_jis": "cp932", "iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """The file as text with `\\n` line endings, the codec that produced it, and whether it is a guess."""
+
+    text: str
+    encoding: str
+    lossy: bool = False
+
+
+def normalise_newlines(text: str) -> str:
+    """`\\r\\r\\n` (iOS), `\\r\\n` and lone `\\r` (classic Mac) all become `\\n`."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def codec_name(label: str) -> str | None:
+    """Python's name for a charset label (`Shift_JIS`, `windows-1251`), or None when it is unknown."""
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    head = data[:4]
+    if head[:2] == b"B\x00" or head[:2] == b"\r\x00" or head[:2] == b"\n\x00":
+        return "utf-16-le"
+    if head[:2] == b"\x00B" or head[:2] == b"\x00\r" or head[:2] == b"\x00\n":
+        return "utf-16-be"
+    return None
+
+
+def decode_vcard_bytes(data: bytes) -> DecodedText:
+    """Decode a whole file, trying BOM, UTF-8, UTF-8 with split folds repaired, CHARSET=, then cp1252."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(encoding, errors="replace")
+            return DecodedText(normalise_newlines(text), encoding)
+    wide = _utf16_without_bom(data)
+    if wide:
+        return DecodedText(normalise_newlines(data.decode(wide, errors="replace")), wide)
+
+    text = _try(data, "utf-8")
+    if text is not None:
+        return DecodedText(normalise_newlines(text), "utf-8")
+
+    repaired = _SPLIT_CHAR_FOLD.sub(rb"\1\3\2", data)
+    if repaired != data:
+        text = _try(repaired, "utf-8")
+        if text is not None:
+            return DecodedText(normalise_newlines(text), "utf-8")
+
+    declared = _DECLARED_CHARSET.search(data)
+    if declared:
+        name = codec_name(declared.group(1).decode("ascii"))
+        if name and name != "utf-8":
+            for candidate in (name, _CODEC_SUPERSETS.get(name)):
+                if candidate:
+                    text = _try(data, candidate)
+                    if text is not None:
+                        return DecodedText(normalise_newlines(text), candidate)
+
+    # Nothing fits: cp1252 maps almost every byte, so the text is readable but may be wrong.
+    return DecodedText(normalise_newlines(data.decode("cp1252", errors="replace")), "cp1252", lossy=True)

@@ -1,0 +1,178 @@
+"""Content lines of one card: unfold, join quoted-printable soft breaks, split name/params/value, never fail."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# group.NAME;params:value — params may hold quoted strings with `:` or `;` inside.
+_LINE = re.compile(r'(?:([\w-]*)\.)?([\w-]+)((?:;(?:"[^"]*"|[^";:])*)*):(.*)', re.DOTALL)
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
+# After a QP soft break, a fold that cut an escape (`=D0=` + ` B0`) rather than a real leading space.
+_FOLDED_ESCAPE = re.compile(r"[ \t]+[0-9A-Fa-f]{2}(?:=|;|$)")
+_PARAM_PIECE = re.compile(r'(?:[^;"]|"[^"]*")+')
+_PARAM_VALUE = re.compile(r'"([^"]*)"|([^,]+)')
+_CARET = re.compile(r"\^([n'^])")
+_CARET_MAP = {"n": "\n", "'": '"', "^": "^"}
+
+
+@dataclass(slots=True)
+class ContentLine:
+    """One property as written: `params` is the raw text after the name (`;TYPE=cell`), `value` is
+    still escaped/encoded, with folds and quoted-printable soft breaks already joined."""
+
+    line: int
+    group: str
+    name: str
+    params: str
+    value: str
+
+
+@dataclass
+class Params:
+    """Parsed parameters: named ones (upper-cased names), 2.1 bare ones, and a Samsung X-CUSTOM label."""
+
+    named: dict[str, list[str]] = field(default_factory=dict)
+    bare: list[str] = field(default_factory=list)
+    custom: list[str] = field(default_factory=list)
+
+    def first(self, name: str) -> str:
+        values = self.named.get(name)
+        return values[0] if values else ""
+
+    def types(self) -> list[str]:
+        """Every type, from TYPE=, repeated TYPE=, quoted lists and bare 2.1 parameters, upper-cased."""
+        found: list[str] = []
+        for value in self.named.get("TYPE", ()):
+            found.extend(part.strip().upper() for part in value.split(",") if part.strip())
+        found.extend(value.upper() for value in self.bare)
+        return found
+
+    def encoding(self) -> str:
+        """`QUOTED-PRINTABLE`, `BASE64` (also for 3.0 `b`), or ''."""
+        for value in self.named.get("ENCODING", []) + self.bare:
+            upper = value.strip().upper()
+            if upper in ("QUOTED-PRINTABLE", "QP"):
+                return "QUOTED-PRINTABLE"
+            if upper in ("B", "BASE64", "B,B"):
+                return "BASE64"
+        return ""
+
+
+def _decode_caret(value: str) -> str:
+    # RFC 6868 puts newlines and quotes into parameter values as ^n and ^'.
+    return _CARET.sub(lambda m: _CARET_MAP[m.group(1)], value) if "^" in value else value
+
+
+def parse_params(text: str) -> Params:
+    """Parse `;TYPE=cell;PREF;X-CUSTOM(...)` into a Params; empty pieces (`;;`) are ignored."""
+    params = Params()
+    if not text:
+        return params
+    pieces = text[1:].split(";") if '"' not in text else _PARAM_PIECE.findall(text)
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if piece[:9].upper() == "X-CUSTOM(":
+            params.custom.append(piece[9:].rstrip(")"))
+            continue
+        name, sep, value = piece.partition("=")
+        if not sep:
+            params.bare.append(name)
+            continue
+        values = [_decode_caret(m.group(1) if m.group(1) is not None else m.group(2))
+                  for m in _PARAM_VALUE.finditer(value)]
+        params.named.setdefault(name.strip().upper(), []).extend(values)
+    return params
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _is_qp_head(text: str) -> bool:
+    head = text.split(":", 1)[0].upper()
+    return "QUOTED-PRINTABLE" in head
+
+
+class _Collector:
+    """Accumulates physical lines into logical ones and parses each when it is complete."""
+
+    __slots__ = ("out", "warnings", "line", "text")
+
+    def __init__(self) -> None:
+        self.out: list[ContentLine] = []
+        self.warnings: list[str] = []
+        self.line = 0
+        self.text: str | None = None
+
+    def flush(self) -> None:
+        text = self.text
+        if text is None:
+            return
+        self.text = None
+        match = _LINE.match(text)
+        if match is None:
+            kind = "comment line" if text.lstrip().startswith("#") else "unreadable line"
+            self.warnings.append(f"{self.line}: {kind} skipped: {_excerpt(text)}")
+            return
+        group, name, params, value = match.groups()
+        self.out.append(ContentLine(self.line, group or "", name.upper(), params, value))
+
+
+def content_lines(segments: list[tuple[int, str]]) -> tuple[list[ContentLine], list[str]]:
+    """Logical content lines of a card from its (first line number, text) segments, plus warnings
+    (`"LINE: reason"`) for lines that had to be skipped."""
+    collector = _Collector()
+    for first, segment in segments:
+        qp = False  # the previous physical line ended in a quoted-printable soft break
+        base64 = False  # inside a 2.1 BASE64 value, whose lines may be unindented
+        for index, physical in enumerate(segment.split("\n")):
+            if not physical or physical.isspace():
+                collector.flush()
+                qp = base64 = False
+                continue
+            first_char = physical[0]
+            if collector.text is not None:
+                if qp:
+                    if first_char in " \t":
+                        if _FOLDED_ESCAPE.match(physical):
+                            collector.text += "=" + physical.lstrip(" \t")
+                            physical = ""
+                        elif physical.lstrip(" \t").startswith("="):
+                            physical = physical.lstrip(" \t")
+                    collector.text += physical
+                    qp = collector.text.endswith("=")
+                    if qp:
+                        collector.text = collector.text[:-1]
+                    continue
+                if first_char == " " or first_char == "\t":
+                    collector.text += physical[1:]
+                    if collector.text.endswith("=") and _is_qp_head(collector.text):
+                        collector.text = collector.text[:-1]
+                        qp = True
+                    continue
+                if base64 and ":" not in physical and _BASE64_LINE.fullmatch(physical):
+                    collector.text += physical
+                    continue
+                if collector.text.endswith("\\") and _LINE.match(physical) is None:
+                    trailing = len(collector.text) - len(collector.text.rstrip("\\"))
+                    if trailing % 2:
+                        # A 2.1 value continued with a backslash at the end of the line.
+                        collector.text = collector.text[:-1] + "\\n" + physical
+                        continue
+            collector.flush()
+            collector.line = first + index
+            collector.text = physical
+            qp = False
+            base64 = False
+            last = physical[-1]
+            if last == "=" and _is_qp_head(physical):
+                collector.text = physical[:-1]
+                qp = True
+            elif "BASE64" in physical.split(":", 1)[0].upper():
+                base64 = True
+        collector.flush()
+    return collector.out, collector.warnings

@@ -1,0 +1,95 @@
+"""Read vCard files (2.1, 3.0, 4.0, real-world broken ones) into CardDrafts, reporting what was not imported."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tiecrm.domain import CardDraft, CardProblem
+from tiecrm.vcard.card import build_draft
+from tiecrm.vcard.decode import decode_vcard_bytes
+from tiecrm.vcard.split import split_cards
+
+VCARD_SUFFIXES = (".vcf", ".vcard")
+
+
+@dataclass
+class ReadResult:
+    """Everything read from one file: cards in order of their BEGIN line, and what could not be imported."""
+
+    source: str
+    drafts: list[CardDraft] = field(default_factory=list)
+    problems: list[CardProblem] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+class UnreadablePathError(Exception):
+    """A path given to import cannot be read; str() is one line naming the path and the reason."""
+
+
+def _unreadable(path: str | Path, error: OSError) -> UnreadablePathError:
+    reason = error.strerror or str(error)
+    return UnreadablePathError(f"cannot read {path}: {reason}")
+
+
+def collect_vcf_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Files as given, plus every *.vcf / *.vcard (any case) inside directories, recursively, sorted.
+
+    Raises:
+        UnreadablePathError: a path does not exist or cannot be listed.
+    """
+    found: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise _unreadable(path, PermissionError(13, "Permission denied"))
+            for root, _dirs, files in os.walk(path, onerror=None):
+                for name in files:
+                    if name.lower().endswith(VCARD_SUFFIXES):
+                        found.add(Path(root) / name)
+        elif path.exists():
+            found.add(path)
+        else:
+            raise _unreadable(path, FileNotFoundError(2, "No such file or directory"))
+    return sorted(found)
+
+
+def read_vcard_bytes(data: bytes, source: str = "") -> ReadResult:
+    """Read every card in `data`; one broken card never stops the others."""
+    decoded = decode_vcard_bytes(data)
+    chunks, strays = split_cards(decoded.text)
+    result = ReadResult(source=source, encoding=decoded.encoding)
+    result.problems.extend(CardProblem(source, stray.line, stray.reason) for stray in strays)
+    for chunk in chunks:
+        draft = build_draft(chunk, source)
+        if draft is None:
+            result.problems.append(CardProblem(source, chunk.line, "empty card"))
+            continue
+        if decoded.lossy:
+            draft.warnings.insert(0, f"{chunk.line}: file is not UTF-8 and names no usable charset; "
+                                     "read as cp1252, some characters may be wrong")
+        result.drafts.append(draft)
+    result.problems.sort(key=lambda problem: problem.line)
+    return result
+
+
+def read_vcard_file(path: str | Path) -> ReadResult:
+    """Read one file.
+
+    Raises:
+        UnreadablePathError: the file cannot be opened or read.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    return read_vcard_bytes(data, str(path))
+
+
+def read_paths(paths: Sequence[str | Path]) -> Iterator[ReadResult]:
+    """collect_vcf_files, then read each file in order."""
+    for path in collect_vcf_files(paths):
+        yield read_vcard_file(path)

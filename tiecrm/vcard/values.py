@@ -1,0 +1,93 @@
+"""Value text: quoted-printable decoding with the declared charset, unescaping and escaping, structured splits."""
+
+from __future__ import annotations
+
+import binascii
+import re
+
+from tiecrm.vcard.decode import codec_name
+from tiecrm.vcard.lines import Params
+
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_UNESCAPED = {"n": "\n", "N": "\n", ",": ",", ";": ";", ":": ":", "\\": "\\"}
+_UNESCAPED_SEMICOLON = re.compile(r"(?<!\\);")
+_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+# Stands in for an escaped backslash while splitting, so `\\;` still splits.
+_HOLD = "\x00"
+
+
+def unescape(value: str) -> str:
+    """`\\,` `\\;` `\\:` `\\\\` and `\\n`/`\\N` become their characters; any other backslash stays."""
+    if "\\" not in value:
+        return value
+    return _ESCAPE.sub(lambda m: _UNESCAPED.get(m.group(1), m.group(0)), value)
+
+
+def split_escaped(value: str, separator: str = ";") -> list[str]:
+    """Split on separators that are not backslash-escaped; the parts are still escaped."""
+    if "\\" not in value:
+        return value.split(separator)
+    pattern = _UNESCAPED_SEMICOLON if separator == ";" else _UNESCAPED_COMMA
+    held = value.replace("\\\\", _HOLD)
+    return [part.replace(_HOLD, "\\\\") for part in pattern.split(held)]
+
+
+def escape_text(value: str, version: str = "3.0", structured: bool = False) -> str:
+    """Escape a text value for writing: backslash, comma, newline; semicolon in 3.0 and in
+    structured (N, ADR, ORG) components of 4.0, where RFC 6350 text has no `\\;`."""
+    value = value.replace("\\", "\\\\").replace(",", "\\,")
+    if structured or not version.startswith("4"):
+        value = value.replace(";", "\\;")
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+
+
+def _charset(params: Params, fallback: str) -> str:
+    declared = params.first("CHARSET")
+    return (codec_name(declared) if declared else None) or fallback
+
+
+def decode_quoted_printable(value: str, charset: str) -> tuple[str, bool]:
+    """Decode a QP value whose soft breaks are already joined; returns (text, decoded cleanly)."""
+    try:
+        data = value.encode(charset)
+    except (UnicodeEncodeError, LookupError):
+        data = value.encode("utf-8", errors="replace")
+    raw = binascii.a2b_qp(data)
+    try:
+        return raw.decode(charset), True
+    except (UnicodeDecodeError, LookupError):
+        pass
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return raw.decode(charset if codec_name(charset) else "utf-8", errors="replace"), False
+
+
+def decoded_value(value: str, params: Params, file_encoding: str) -> tuple[str, bool]:
+    """The value with quoted-printable undone (still backslash-escaped); (text, decoded cleanly)."""
+    if params.encoding() != "QUOTED-PRINTABLE":
+        return value, True
+    # 2.1 files say nothing or US-ASCII; phones write UTF-8 there anyway.
+    charset = _charset(params, "utf-8")
+    if charset in ("ascii", "us-ascii"):
+        charset = "utf-8"
+    text, clean = decode_quoted_printable(value, charset)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), clean
+
+
+def custom_label(custom: str) -> str:
+    """The label Samsung hides in `X-CUSTOM(CHARSET=UTF-8,ENCODING=QUOTED-PRINTABLE,=70=72...)`."""
+    parts = custom.split(",")
+    options = {}
+    label_parts = []
+    for part in parts:
+        key, sep, val = part.partition("=")
+        if sep and key.strip().upper() in ("CHARSET", "ENCODING"):
+            options[key.strip().upper()] = val.strip()
+        else:
+            label_parts.append(part)
+    label = ",".join(label_parts)
+    if options.get("ENCODING", "").upper() == "QUOTED-PRINTABLE":
+        charset = codec_name(options.get("CHARSET", "utf-8")) or "utf-8"
+        label, _ = decode_quoted_printable(label, charset)
+    return label.strip()
