@@ -1,0 +1,381 @@
+"""The app driven as a user drives it: Pilot keys and clicks against a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.app_support import NOW, person_id, seed_repo
+from tiecrm.store.repository import Repository
+from tiecrm.ui.app import TieCrmApp
+from tiecrm.ui.screens.board import BoardScreen
+from tiecrm.ui.screens.help import HelpScreen
+from tiecrm.ui.screens.importer import ImportScreen
+from tiecrm.ui.screens.merge import MergeScreen
+from tiecrm.ui.screens.people import PeopleScreen
+from tiecrm.ui.screens.person import PersonScreen
+from tiecrm.ui.screens.quick_add import QuickAddModal
+from tiecrm.ui.screens.welcome import WelcomeScreen
+from tiecrm.ui.widgets.people_list import PeopleList
+
+SIZE = (140, 45)
+
+
+def make_app(repo: Repository, **kwargs) -> TieCrmApp:
+    return TieCrmApp(repo, now=lambda: NOW, **kwargs)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = seed_repo(tmp_path / "app.db")
+    yield repo
+    repo.close()
+
+
+def shown_names(app) -> list[str]:
+    people_list = app.screen.query_one(PeopleList)
+    return [p.name for p in people_list.people]
+
+
+def highlighted_name(app) -> str | None:
+    person = app.screen.query_one(PeopleList).highlighted_person
+    return person.name if person else None
+
+
+def details_text(app) -> str:
+    return str(app.screen.query_one("#person-details").render())
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_first_run_shows_welcome_and_loads_the_demo(tmp_path):
+    repo = Repository(tmp_path / "empty.db")
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        text = str(app.screen.query_one("#welcome-text").source)
+        for platform in ("iPhone", "Android", "Google"):
+            assert platform in text
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, PeopleScreen)
+        assert len(shown_names(app)) >= 40
+    assert repo.count_people() >= 40
+    repo.close()
+
+
+async def test_welcome_import_key_opens_import(tmp_path):
+    repo = Repository(tmp_path / "empty.db")
+    async with make_app(repo).run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        assert isinstance(pilot.app.screen, ImportScreen)
+    repo.close()
+
+
+async def test_list_navigation_with_keys_updates_the_detail_pane(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        names = shown_names(app)
+        assert len(names) == 6
+        assert highlighted_name(app) == names[0]
+        await pilot.press("j")
+        assert highlighted_name(app) == names[1]
+        assert names[1] in details_text(app)
+        await pilot.press("down", "down")
+        assert highlighted_name(app) == names[3]
+        await pilot.press("k")
+        assert highlighted_name(app) == names[2]
+        await pilot.press("G")
+        assert highlighted_name(app) == names[-1]
+        await pilot.press("g")
+        assert highlighted_name(app) == names[0]
+
+
+async def test_search_as_you_type_enter_and_escape(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused.id == "search"
+        await pilot.press(*"priay")  # a typo still finds her
+        await pilot.pause()
+        assert shown_names(app)[0] == "Priya Sharma"
+        await pilot.press("enter")
+        assert isinstance(app.focused, PeopleList)
+        assert highlighted_name(app) == "Priya Sharma"
+        await pilot.press("slash", *"brauhaus")
+        await pilot.pause()
+        assert shown_names(app)[0] == "Jürgen Müller"
+        await pilot.press("escape")
+        assert app.screen.query_one("#search").value == ""
+        assert len(shown_names(app)) == 6
+        assert isinstance(app.focused, PeopleList)
+
+
+async def test_search_matches_phones_and_notes(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"9845055")
+        await pilot.pause()
+        assert shown_names(app)[0] == "Priya Sharma"
+        await pilot.press("escape", "slash", *"climbing")
+        await pilot.pause()
+        assert shown_names(app)[0] == "Sam Carter"
+
+
+async def test_enter_opens_the_person_page_and_escape_returns(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ada", "enter", "enter")
+        assert isinstance(app.screen, PersonScreen)
+        assert app.screen.person_id == person_id(repo, "Ada Lovelace")
+        await pilot.press("escape")
+        assert isinstance(app.screen, PeopleScreen)
+
+
+async def test_bucket_filter_cycles(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket")  # unsorted
+        assert sorted(shown_names(app)) == ["Jürgen Müller", "Sam Okafor", "[bold red]Mallory[/]"]
+        await pilot.press("right_square_bracket")  # inner circle
+        assert shown_names(app) == ["Priya Sharma"]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert len(shown_names(app)) == 6
+
+
+async def test_quick_add_saves_and_updates_lists_at_once(repo):
+    app = make_app(repo)
+    priya = person_id(repo, "Priya Sharma")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"priya", "enter")
+        await pilot.press("n")
+        assert isinstance(app.screen, QuickAddModal)
+        assert app.screen.query_one("#qa-person").value == "Priya Sharma"
+        await pilot.press(*"45m coffee yesterday talked about her move")
+        preview = str(app.screen.query_one("#qa-preview").render())
+        assert "45 min" in preview and "coffee" in preview and "talked about her move" in preview
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PeopleScreen)
+        assert "talked about her move" in details_text(app)
+    latest = repo.get_person(priya).interactions[0]
+    assert (latest.minutes, latest.kind, latest.note) == (45, "coffee", "talked about her move")
+    assert latest.at.date() == (NOW - timedelta(days=1)).date()
+    assert repo.get_summary(priya).minutes_invested == 45 + 90 + 45
+
+
+async def test_quick_add_escape_cancels(repo):
+    app = make_app(repo)
+    before = repo.get_summary(person_id(repo, "Priya Sharma")).minutes_invested
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"30m call", "escape")
+        assert isinstance(app.screen, PeopleScreen)
+    assert repo.get_summary(person_id(repo, "Priya Sharma")).minutes_invested == before
+    assert len([i for p in repo.list_people() for i in repo.get_person(p.id).interactions]) == 3
+
+
+async def test_quick_add_person_is_changed_by_fuzzy_search(repo):
+    app = make_app(repo)
+    jurgen = person_id(repo, "Jürgen Müller")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.press("shift+tab")
+        person_input = app.screen.query_one("#qa-person")
+        assert app.focused is person_input
+        person_input.value = ""
+        await pilot.press(*"jurgen")
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.screen.person_id == jurgen
+        await pilot.press(*"1h lunch")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert [(i.minutes, i.kind) for i in repo.get_person(jurgen).interactions] == [(60, "lunch")]
+
+
+async def test_quick_add_from_the_person_page(repo):
+    app = make_app(repo)
+    ada = person_id(repo, "Ada Lovelace")
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_open_person(ada)
+        await pilot.pause()
+        await pilot.press("n", *"20m video", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert "20 min" in str(app.screen.query_one("#person-timeline").render())
+    assert repo.get_summary(ada).minutes_invested == 20
+
+
+async def test_import_inside_the_app_shows_summary_and_merges(repo, tmp_path):
+    export = tmp_path / "phone.vcf"
+    export.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Priya S.\nTEL:098450 55501\nEMAIL:p.sharma@example.com\nEND:VCARD\n"
+        "garbage that is not a card\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Jonathan Smyth\nTEL:+44 7700 900123\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Jon Smyth\nEMAIL:jon.smyth@example.net\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press(*str(export), "enter")
+        await settle(pilot)
+        status = str(app.screen.query_one("#import-status").render())
+        assert "2 added" in status and "1 updated" in status and "1 skipped" in status
+        assert "1 possible duplicates" in status
+        report = str(app.screen.query_one("#import-report").render())
+        assert f"{export}:5:" in report
+        await pilot.press("m")
+        assert isinstance(app.screen, MergeScreen)
+        pair = app.screen.pair
+        assert {pair.a.name, pair.b.name} == {"Jonathan Smyth", "Jon Smyth"}
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.pair is None
+    people = {p.name: p for p in repo.list_people()}
+    assert len(people) == 7
+    smyth = people.get("Jonathan Smyth") or people.get("Jon Smyth")
+    assert smyth.phones == ("+44 7700 900123",) and smyth.emails == ("jon.smyth@example.net",)
+    priya = people["Priya Sharma"]
+    assert set(priya.phones) == {"+91 98450 55501", "098450 55501"}
+
+
+async def test_not_the_same_person_is_remembered(repo, tmp_path):
+    export = tmp_path / "more.vcf"
+    export.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Sam Carterr\nTEL:+1 555 7777\nEND:VCARD\n")
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *str(export), "enter")
+        await settle(pilot)
+        await pilot.press("m")
+        assert app.screen.pair is not None
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.pair is None
+    assert repo.possible_duplicates() == []
+    assert repo.count_people() == 7
+
+
+async def test_import_of_unreadable_path_says_so(repo, tmp_path):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *str(tmp_path / "nope.vcf"), "enter")
+        await settle(pilot)
+        assert "nope.vcf" in str(app.screen.query_one("#import-status").render())
+
+
+async def test_import_path_completion(repo, tmp_path):
+    (tmp_path / "contacts-2026.vcf").write_text("")
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *str(tmp_path / "contacts-"))
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        assert app.screen.query_one("#import-path").value == str(tmp_path / "contacts-2026.vcf")
+
+
+async def test_command_palette_runs_actions_and_goes_to_people(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"board")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p", *"okafor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert app.screen.person_id == person_id(repo, "Sam Okafor")
+
+
+async def test_help_lists_keys_with_their_ids(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for binding_id in ("app.quick_add", "app.import", "app.board", "people.search"):
+            assert binding_id in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, PeopleScreen)
+
+
+async def test_board_key_opens_the_board(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_keymap_file_remaps_a_binding(repo, tmp_path):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keymap]\n"app.quick_add" = "a"\n"people.search" = "s"\n')
+    app = make_app(repo, keymap_file=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, PeopleScreen)
+        await pilot.press("a")
+        assert isinstance(app.screen, QuickAddModal)
+        await pilot.press("escape", "s")
+        assert app.focused.id == "search"
+
+
+async def test_q_quits(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_clicking_a_row_highlights_it(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        names = shown_names(app)
+        people_list = app.screen.query_one(PeopleList)
+        # The list has a one-cell border: content row 2 is at y=3.
+        await pilot.click(people_list, offset=(5, 3))
+        await pilot.pause()
+        assert highlighted_name(app) == names[2]
+
+
+async def test_markup_in_names_is_shown_literally(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"mallory", "enter")
+        assert "[bold red]Mallory[/]" in details_text(app)
+        people_list = app.screen.query_one(PeopleList)
+        lines = [people_list.render_line(y).text for y in range(people_list.size.height)]
+        assert any("[bold red]Mallory[/]" in line for line in lines)
+
+
+async def test_app_opens_on_the_whole_real_corpus(corpus, tmp_path):
+    from tiecrm.importing import import_paths
+
+    repo = Repository(tmp_path / "corpus.db", now=lambda: NOW)
+    report = import_paths(repo, [corpus])
+    assert report.summary.added > 100
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(shown_names(app)) == repo.count_people()
+        await pilot.press("G", "g", "j", "j")
+        await pilot.press("slash", *"doe", "enter", "enter")
+        assert isinstance(app.screen, PersonScreen)
+    repo.close()
