@@ -1,0 +1,405 @@
+"""Import a batch of card drafts: match each against the store (hash, UID, phone, email), write in bulk."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import peewee
+
+from tiecrm.domain import Bucket, CardDraft, CardProblem, ImportSummary
+from tiecrm.matching import digits_match, email_key, phone_digits, similar_name_pairs
+
+FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
+NO_NAME = "(no name)"
+_TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
+
+
+def card_hash(raw: str) -> str:
+    """sha1 of a card's text with line endings, trailing blanks and tiecrm's own X-TIECRM-* lines removed.
+
+    tiecrm's own properties are left out so re-importing an export (which carries the bucket) finds
+    the card unchanged.
+    """
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = [line.rstrip() for line in lines if line.strip()]
+    if "TIECRM" in raw.upper():
+        kept = [line for line in kept if not _TIECRM_LINE.match(line.lstrip())]
+    return hashlib.sha1("\n".join(kept).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def draft_bucket(draft: CardDraft) -> Bucket:
+    """The bucket a new person from this card starts in: its X-TIECRM-BUCKET if valid, else unsorted."""
+    text = draft.tiecrm.get("bucket", "")
+    if text.strip():
+        try:
+            return Bucket.parse(text)
+        except ValueError:
+            pass
+    return Bucket.UNSORTED
+
+
+def _short_phone_key(digits: str) -> str | None:
+    # Same rule as matching.phone_key, on digits already extracted.
+    return digits[-7:] if len(digits) >= 5 else None
+
+
+@dataclass
+class _Person:
+    """What the import needs to know about one person it has touched."""
+
+    id: int
+    name: str
+    org: str
+    title: str
+    birthday: str | None
+    note: str
+    has_photo: bool
+    phone_digits: list[str] = field(default_factory=list)
+    phone_values: set[str] = field(default_factory=set)
+    email_keys: set[str] = field(default_factory=set)
+    addresses: set[str] = field(default_factory=set)
+    # The INSERT row of a person created by this batch and not yet written; None once written.
+    new_row: list | None = None
+    dirty: bool = False  # scalar fields changed since the person was last written
+    photo: bytes | None = None  # a photo to write onto an already written person
+    photo_type: str = ""
+
+
+class BatchImport:
+    """One import batch inside one write transaction. Use `run`."""
+
+    def __init__(self, db: peewee.SqliteDatabase, now_text: str, source: str) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.connection()
+        self.now = now_text
+        self.source = source
+        self.added = self.updated = self.unchanged = 0
+        self.touched: set[int] = set()
+        self.people: dict[int, _Person] = {}
+        self._pending_new: list[_Person] = []
+        self._phones: list[tuple] = []
+        self._emails: list[tuple] = []
+        self._addresses: list[tuple] = []
+        self._cards: dict[int, list] = {}
+        self._card_updates: list[tuple] = []
+        self._load_indexes()
+
+    # ---- loading -------------------------------------------------------------------------------
+
+    def _load_indexes(self) -> None:
+        """Everything matching needs, one query each, into dicts."""
+        q = self.conn.execute
+        self.hashes: set[str] = {row[0] for row in q("SELECT hash FROM card")}
+        self.uids: dict[str, int] = {}
+        self.card_by_uid: dict[str, int] = {}
+        for card_id, person_id, uid in q("SELECT id, person_id, uid FROM card WHERE uid IS NOT NULL ORDER BY id"):
+            self.uids.setdefault(uid, person_id)
+            self.card_by_uid.setdefault(uid, card_id)
+        for uid, person_id in q("SELECT uid, id FROM person"):
+            self.uids[uid] = person_id  # a person's own UID wins over one of its cards'
+        # Phone key -> [(person id, written value)]; digits are worked out only on a key collision.
+        self.phone_index: dict[str, list[tuple[int, str]]] = {}
+        for person_id, value, key in q("SELECT person_id, value, key FROM phone WHERE key IS NOT NULL"):
+            self.phone_index.setdefault(key, []).append((person_id, value))
+        self.email_index: dict[str, list[int]] = {}
+        for person_id, key in q("SELECT person_id, key FROM email"):
+            self.email_index.setdefault(key, []).append(person_id)
+        self.next_position = {
+            bucket: (top + 1) for bucket, top in q("SELECT bucket, MAX(position) FROM person GROUP BY bucket")
+        }
+        self.next_person_id = (q("SELECT MAX(id) FROM person").fetchone()[0] or 0) + 1
+        self.next_card_id = (q("SELECT MAX(id) FROM card").fetchone()[0] or 0) + 1
+        self.batch_id = q(
+            "INSERT INTO import_batch (started_at, finished_at, source, added, updated, unchanged, skipped) "
+            "VALUES (?, NULL, ?, 0, 0, 0, 0)",
+            (self.now, self.source),
+        ).lastrowid
+
+    def _person(self, person_id: int) -> _Person:
+        """The import's view of a person, read from the database the first time it is needed."""
+        person = self.people.get(person_id)
+        if person is not None:
+            return person
+        q = self.conn.execute
+        row = q(
+            "SELECT name, org, title, birthday, note, photo IS NOT NULL FROM person WHERE id = ?", (person_id,)
+        ).fetchone()
+        person = _Person(person_id, row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+        for (value,) in q("SELECT value FROM phone WHERE person_id = ?", (person_id,)):
+            person.phone_values.add(value.strip())
+            person.phone_digits.append(phone_digits(value))
+        person.email_keys = {row[0] for row in q("SELECT key FROM email WHERE person_id = ?", (person_id,))}
+        person.addresses = {row[0] for row in q("SELECT value FROM address WHERE person_id = ?", (person_id,))}
+        self.people[person_id] = person
+        return person
+
+    # ---- matching ------------------------------------------------------------------------------
+
+    def _match_contacts(self, draft: CardDraft) -> int | None:
+        """The existing person sharing most phones/emails with the draft (lowest id on a tie)."""
+        hits: Counter[int] = Counter()
+        for phone in draft.phones:
+            digits = phone_digits(phone.value)
+            key = _short_phone_key(digits)
+            if key is None:
+                continue
+            for person_id, value in self.phone_index.get(key, ()):
+                if digits_match(digits, phone_digits(value)):
+                    hits[person_id] += 1
+        for email in draft.emails:
+            for person_id in self.email_index.get(email_key(email.value), ()):
+                hits[person_id] += 1
+        if not hits:
+            return None
+        return min(hits, key=lambda person_id: (-hits[person_id], person_id))
+
+    def add(self, draft: CardDraft) -> None:
+        digest = card_hash(draft.raw)
+        if digest in self.hashes:
+            self.unchanged += 1
+            return
+        self.hashes.add(digest)
+        uid = (draft.uid or "").strip() or None
+        person_id = self.uids.get(uid) if uid else None
+        if person_id is not None:
+            self._update(self._person(person_id), draft, digest, uid, by_uid=True)
+            return
+        person_id = self._match_contacts(draft)
+        if person_id is not None:
+            self._update(self._person(person_id), draft, digest, uid, by_uid=False)
+            return
+        self._create(draft, digest, uid)
+
+    # ---- writing into the buffers --------------------------------------------------------------
+
+    def _create(self, draft: CardDraft, digest: str, uid: str | None) -> None:
+        person_id = self.next_person_id
+        self.next_person_id += 1
+        person_uid = uid or str(uuid.uuid4())
+        bucket = draft_bucket(draft)
+        position = self.next_position.get(bucket.value, 0)
+        self.next_position[bucket.value] = position + 1
+        person = _Person(
+            person_id,
+            draft.name.strip() or NO_NAME,
+            draft.org,
+            draft.title,
+            draft.birthday.iso() if draft.birthday else None,
+            draft.note,
+            draft.photo is not None,
+        )
+        person.new_row = [
+            person_id, person_uid, person.name, person.org, person.title, person.birthday, person.note,
+            draft.photo, draft.photo_type if draft.photo is not None else "", bucket.value, position,
+            self.now, self.now,
+        ]
+        self.people[person_id] = person
+        self._pending_new.append(person)
+        self.uids[person_uid] = person_id
+        self.added += 1
+        self.touched.add(person_id)
+        self._add_contacts(person, draft, check_match=False)
+        # A card without a UID is filed under the person's generated one, so its export re-imports here.
+        self._add_card(person_id, draft, digest, person_uid)
+
+    def _update(self, person: _Person, draft: CardDraft, digest: str, uid: str | None, by_uid: bool) -> None:
+        """Merge a card into a person. A UID match is a newer version of the same card: its values win;
+        a phone/email match only fills what the person lacks."""
+        name = draft.name.strip()
+        birthday = draft.birthday.iso() if draft.birthday else None
+        if name and name != NO_NAME and (by_uid or person.name in ("", NO_NAME)) and name != person.name:
+            self._set(person, "name", name)
+        for attr, value in (("org", draft.org), ("title", draft.title), ("birthday", birthday)):
+            if value and (by_uid or not getattr(person, attr)) and value != getattr(person, attr):
+                self._set(person, attr, value)
+        if draft.photo is not None and (by_uid or not person.has_photo):
+            person.has_photo = True
+            if person.new_row is not None:
+                person.new_row[7], person.new_row[8] = draft.photo, draft.photo_type
+            else:
+                person.photo, person.photo_type = draft.photo, draft.photo_type
+                person.dirty = True
+        note = draft.note.strip()
+        if note and note not in person.note:
+            self._set(person, "note", f"{person.note.rstrip()}\n\n{note}" if person.note.strip() else note)
+        self._add_contacts(person, draft, check_match=True)
+        if by_uid and uid in self.card_by_uid:
+            self._replace_card(self.card_by_uid[uid], person.id, draft, digest)
+        else:
+            self._add_card(person.id, draft, digest, uid)
+        if uid:
+            self.uids.setdefault(uid, person.id)
+        self.updated += 1
+        self.touched.add(person.id)
+
+    def _set(self, person: _Person, attr: str, value: str) -> None:
+        setattr(person, attr, value)
+        if person.new_row is not None:
+            column = {"name": 2, "org": 3, "title": 4, "birthday": 5, "note": 6}[attr]
+            person.new_row[column] = value
+        else:
+            person.dirty = True
+
+    def _add_contacts(self, person: _Person, draft: CardDraft, check_match: bool) -> None:
+        for phone in draft.phones:
+            value = phone.value.strip()
+            if not value or value in person.phone_values:
+                continue
+            digits = phone_digits(value)
+            if check_match and any(digits_match(digits, known) for known in person.phone_digits):
+                continue
+            person.phone_values.add(value)
+            person.phone_digits.append(digits)
+            key = _short_phone_key(digits)
+            self._phones.append((person.id, value, phone.label, key))
+            if key is not None:
+                self.phone_index.setdefault(key, []).append((person.id, value))
+        for email in draft.emails:
+            value = email.value.strip()
+            key = email_key(value)
+            if not key or key in person.email_keys:
+                continue
+            person.email_keys.add(key)
+            self._emails.append((person.id, value, email.label, key))
+            self.email_index.setdefault(key, []).append(person.id)
+        for address in draft.addresses:
+            value = address.value.strip()
+            if value and value not in person.addresses:
+                person.addresses.add(value)
+                self._addresses.append((person.id, value, address.label))
+
+    def _card_row(self, person_id: int, draft: CardDraft, digest: str, uid: str | None) -> list:
+        return [person_id, draft.raw, draft.source or self.source, draft.line, uid, digest, self.batch_id, self.now]
+
+    def _add_card(self, person_id: int, draft: CardDraft, digest: str, uid: str | None) -> None:
+        card_id = self.next_card_id
+        self.next_card_id += 1
+        self._cards[card_id] = self._card_row(person_id, draft, digest, uid)
+        if uid:
+            self.card_by_uid.setdefault(uid, card_id)
+
+    def _replace_card(self, card_id: int, person_id: int, draft: CardDraft, digest: str) -> None:
+        """A newer version of a card with the same UID takes the old version's place."""
+        row = self._card_row(person_id, draft, digest, (draft.uid or "").strip() or None)
+        if card_id in self._cards:
+            self._cards[card_id] = row
+        else:
+            self._card_updates.append((*row[1:], card_id))
+
+    # ---- flushing ------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write everything buffered so far (inside the batch's transaction)."""
+        many = self.conn.executemany
+        if self._pending_new:
+            many(
+                "INSERT INTO person (id, uid, name, org, title, birthday, note, photo, photo_type, bucket, "
+                "position, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [person.new_row for person in self._pending_new],
+            )
+            for person in self._pending_new:
+                person.new_row = None
+            self._pending_new = []
+        dirty = [person for person in self.people.values() if person.dirty]
+        if dirty:
+            many(
+                "UPDATE person SET name = ?, org = ?, title = ?, birthday = ?, note = ?, updated_at = ? "
+                "WHERE id = ?",
+                [(p.name, p.org, p.title, p.birthday, p.note, self.now, p.id) for p in dirty],
+            )
+            many(
+                "UPDATE person SET photo = ?, photo_type = ? WHERE id = ?",
+                [(p.photo, p.photo_type, p.id) for p in dirty if p.photo is not None],
+            )
+            for person in dirty:
+                person.dirty = False
+                person.photo = None
+        if self._phones:
+            many("INSERT INTO phone (person_id, value, label, key) VALUES (?,?,?,?)", self._phones)
+            self._phones = []
+        if self._emails:
+            many("INSERT INTO email (person_id, value, label, key) VALUES (?,?,?,?)", self._emails)
+            self._emails = []
+        if self._addresses:
+            many("INSERT INTO address (person_id, value, label) VALUES (?,?,?)", self._addresses)
+            self._addresses = []
+        if self._cards:
+            many(
+                "INSERT INTO card (id, person_id, raw, source, line, uid, hash, batch_id, imported_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                [(card_id, *row) for card_id, row in self._cards.items()],
+            )
+            self._cards = {}
+        if self._card_updates:
+            many(
+                "UPDATE card SET raw = ?, source = ?, line = ?, uid = ?, hash = ?, batch_id = ?, imported_at = ? "
+                "WHERE id = ?",
+                self._card_updates,
+            )
+            self._card_updates = []
+
+    # ---- after the batch -----------------------------------------------------------------------
+
+    def record_similar_names(self) -> int:
+        """Record pending 'name' candidates between touched people and everyone; return how many are new."""
+        if not self.touched:
+            return 0
+        q = self.conn.execute
+        names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if name != NO_NAME]
+        pairs = similar_name_pairs(names, self.touched)
+        if not pairs:
+            return 0
+        known = {(a, b) for a, b in q("SELECT a, b FROM duplicate_candidate")}
+        fresh = [(a, b, "name", score, "pending", self.now) for a, b, score in pairs if (a, b) not in known]
+        self.conn.executemany(
+            "INSERT INTO duplicate_candidate (a, b, reason, score, status, created_at) VALUES (?,?,?,?,?,?)", fresh
+        )
+        return len(fresh)
+
+    def finish(self, skipped: int, possible_duplicates: int, problems: Sequence[CardProblem]) -> ImportSummary:
+        self.conn.execute(
+            "UPDATE import_batch SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ? "
+            "WHERE id = ?",
+            (self.now, self.added, self.updated, self.unchanged, skipped, self.batch_id),
+        )
+        return ImportSummary(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            skipped=skipped,
+            possible_duplicates=possible_duplicates,
+            problems=tuple(problems),
+        )
+
+
+def import_drafts(
+    db: peewee.SqliteDatabase,
+    drafts: Iterable[CardDraft],
+    problems: Sequence[CardProblem],
+    source: str,
+    now_text: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Import `drafts` in one transaction: a failure or a killed process leaves the database as it was."""
+    with db.atomic():
+        batch = BatchImport(db, now_text, source)
+        done = 0
+        for draft in drafts:
+            batch.add(draft)
+            done += 1
+            if done % FLUSH_EVERY == 0:
+                batch.flush()
+                if progress is not None:
+                    progress(done)
+        batch.flush()
+        possible = batch.record_similar_names()
+        summary = batch.finish(len(problems), possible, problems)
+    if progress is not None and done % FLUSH_EVERY:
+        progress(done)
+    return summary

@@ -1,0 +1,442 @@
+"""The one API the CLI and the app use to read and change the store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from tiecrm.domain import (
+    Address,
+    Bucket,
+    Cadence,
+    CardDraft,
+    CardProblem,
+    DueEntry,
+    DuplicatePair,
+    Email,
+    ImportSummary,
+    Interaction,
+    Move,
+    PersonDetail,
+    PersonSummary,
+    Phone,
+)
+from tiecrm.matching import email_key
+from tiecrm.store import importer
+from tiecrm.store.db import init_db
+from tiecrm.store.rows import (
+    BUCKET_ORDER_SQL,
+    INTERACTION_COLUMNS,
+    MOVE_COLUMNS,
+    SUMMARY_COLUMNS,
+    SUMMARY_ORDER,
+    SUMMARY_SELECT,
+    bucket_from_db,
+    interaction_from_row,
+    move_from_row,
+    summary_from_row,
+    to_db_time,
+    utc_now,
+)
+
+
+class NotFoundError(LookupError):
+    """No person, interaction or duplicate pair with the given id."""
+
+
+class Repository:
+    """People, buckets, time invested and duplicates, stored in one SQLite file."""
+
+    def __init__(self, db_path: str | Path, now: Callable[[], datetime] = utc_now) -> None:
+        self.path = Path(db_path)
+        self.now = now
+        self.db = init_db(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _q(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        return self.db.execute_sql(sql, params).fetchall()
+
+    def _now_text(self) -> str:
+        return to_db_time(self.now())
+
+    def _require_person(self, person_id: int) -> tuple:
+        row = self.db.execute_sql("SELECT bucket, position FROM person WHERE id = ?", (person_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no person with id {person_id}")
+        return row
+
+    # ---- import / export -----------------------------------------------------------------------
+
+    def import_drafts(
+        self,
+        drafts: Iterable[CardDraft],
+        problems: Sequence[CardProblem] = (),
+        source: str = "",
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportSummary:
+        """Match and store a batch of cards in one transaction; progress(n_done) every ~500 cards."""
+        return importer.import_drafts(self.db, drafts, problems, source, self._now_text(), progress)
+
+    def export_people(self, bucket: Bucket | None = None) -> list[tuple[PersonDetail, list[str]]]:
+        """Each person with the raw text of every original card merged into them, oldest first."""
+        summaries = self.list_people(bucket)
+        wanted = {s.id for s in summaries}
+        phones: dict[int, list[Phone]] = defaultdict(list)
+        emails: dict[int, list[Email]] = defaultdict(list)
+        addresses: dict[int, list[Address]] = defaultdict(list)
+        interactions: dict[int, list[Interaction]] = defaultdict(list)
+        moves: dict[int, list[Move]] = defaultdict(list)
+        cards: dict[int, list[str]] = defaultdict(list)
+        photos: dict[int, bytes] = {}
+        for person_id, value, label in self._q("SELECT person_id, value, label FROM phone ORDER BY id"):
+            if person_id in wanted:
+                phones[person_id].append(Phone(value, label))
+        for person_id, value, label in self._q("SELECT person_id, value, label FROM email ORDER BY id"):
+            if person_id in wanted:
+                emails[person_id].append(Email(value, label))
+        for person_id, value, label in self._q("SELECT person_id, value, label FROM address ORDER BY id"):
+            if person_id in wanted:
+                addresses[person_id].append(Address(value, label))
+        for row in self._q(f"SELECT {INTERACTION_COLUMNS} FROM interaction ORDER BY at DESC, id DESC"):
+            if row[1] in wanted:
+                interactions[row[1]].append(interaction_from_row(row))
+        for row in self._q(f"SELECT {MOVE_COLUMNS} FROM bucket_move ORDER BY id DESC"):
+            if row[1] in wanted:
+                moves[row[1]].append(move_from_row(row))
+        for person_id, raw in self._q("SELECT person_id, raw FROM card ORDER BY imported_at, id"):
+            if person_id in wanted:
+                cards[person_id].append(raw)
+        for person_id, photo in self._q("SELECT id, photo FROM person WHERE photo IS NOT NULL"):
+            if person_id in wanted:
+                photos[person_id] = photo
+        return [
+            (
+                PersonDetail(
+                    summary=s,
+                    phones=tuple(phones[s.id]),
+                    emails=tuple(emails[s.id]),
+                    addresses=tuple(addresses[s.id]),
+                    photo=photos.get(s.id),
+                    interactions=tuple(interactions[s.id]),
+                    moves=tuple(moves[s.id]),
+                ),
+                cards[s.id],
+            )
+            for s in summaries
+        ]
+
+    # ---- people --------------------------------------------------------------------------------
+
+    def count_people(self, bucket: Bucket | None = None) -> int:
+        if bucket is None:
+            return self._q("SELECT COUNT(*) FROM person")[0][0]
+        return self._q("SELECT COUNT(*) FROM person WHERE bucket = ?", (Bucket(bucket).value,))[0][0]
+
+    def list_people(self, bucket: Bucket | None = None) -> list[PersonSummary]:
+        """Everyone (or one bucket), ordered by bucket, then position, then name."""
+        if bucket is None:
+            rows = self._q(SUMMARY_SELECT + SUMMARY_ORDER)
+        else:
+            rows = self._q(SUMMARY_SELECT + " WHERE p.bucket = ?" + SUMMARY_ORDER, (Bucket(bucket).value,))
+        return [summary_from_row(row) for row in rows]
+
+    def get_summary(self, person_id: int) -> PersonSummary | None:
+        rows = self._q(SUMMARY_SELECT + " WHERE p.id = ?", (person_id,))
+        return summary_from_row(rows[0]) if rows else None
+
+    def get_person(self, person_id: int) -> PersonDetail | None:
+        """Everything about one person; interactions and moves newest first."""
+        summary = self.get_summary(person_id)
+        if summary is None:
+            return None
+        params = (person_id,)
+        return PersonDetail(
+            summary=summary,
+            phones=tuple(Phone(v, l) for v, l in self._q(
+                "SELECT value, label FROM phone WHERE person_id = ? ORDER BY id", params)),
+            emails=tuple(Email(v, l) for v, l in self._q(
+                "SELECT value, label FROM email WHERE person_id = ? ORDER BY id", params)),
+            addresses=tuple(Address(v, l) for v, l in self._q(
+                "SELECT value, label FROM address WHERE person_id = ? ORDER BY id", params)),
+            photo=self._q("SELECT photo FROM person WHERE id = ?", params)[0][0],
+            interactions=tuple(interaction_from_row(r) for r in self._q(
+                f"SELECT {INTERACTION_COLUMNS} FROM interaction WHERE person_id = ? ORDER BY at DESC, id DESC",
+                params)),
+            moves=tuple(move_from_row(r) for r in self._q(
+                f"SELECT {MOVE_COLUMNS} FROM bucket_move WHERE person_id = ? ORDER BY id DESC", params)),
+        )
+
+    def search_rows(self) -> list[tuple[int, str, str, str, str, str]]:
+        """(id, name, org, emails, phones, notes) for every person, for fuzzy search; one query.
+
+        notes is the person's note followed by their latest interaction note.
+        """
+        return self._q(
+            """
+            SELECT p.id, p.name, p.org,
+                   coalesce((SELECT group_concat(em.value, ' ') FROM email em WHERE em.person_id = p.id), ''),
+                   coalesce((SELECT group_concat(ph.value, ' ') FROM phone ph WHERE ph.person_id = p.id), ''),
+                   trim(p.note || char(10) || coalesce((SELECT i.note FROM interaction i
+                        WHERE i.person_id = p.id AND i.note != '' ORDER BY i.at DESC, i.id DESC LIMIT 1), ''),
+                        char(10) || ' ')
+            FROM person p
+            """
+        )
+
+    # ---- buckets -------------------------------------------------------------------------------
+
+    def _column(self, bucket: str, without: int) -> list[int]:
+        """Ids in a bucket column in board order, leaving one person out."""
+        return [
+            row[0]
+            for row in self._q(
+                "SELECT id FROM person WHERE bucket = ? AND id != ? ORDER BY position, name COLLATE NOCASE, id",
+                (bucket, without),
+            )
+        ]
+
+    def _place(self, person_id: int, bucket: str, position: int | None) -> tuple[int, int]:
+        """Put a person at `position` (None = end) of `bucket`, renumbering both columns 0..n-1.
+
+        Returns (index the person had in the old column, index it has now).
+        """
+        old_bucket, _ = self._require_person(person_id)
+        old_column = self._column(old_bucket, without=-1)
+        from_index = old_column.index(person_id)
+        target = self._column(bucket, without=person_id)
+        index = len(target) if position is None else max(0, min(position, len(target)))
+        target.insert(index, person_id)
+        renumber = [(i, bucket, pid) for i, pid in enumerate(target)]
+        if old_bucket != bucket:
+            old_column.remove(person_id)
+            renumber += [(i, old_bucket, pid) for i, pid in enumerate(old_column)]
+        # Only rows whose position changes are written.
+        current = dict(self._q("SELECT id, position FROM person WHERE bucket IN (?, ?)", (bucket, old_bucket)))
+        changes = [(pos, b, pid) for pos, b, pid in renumber if current.get(pid) != pos or pid == person_id]
+        self.db.connection().executemany("UPDATE person SET position = ?, bucket = ? WHERE id = ?", changes)
+        return from_index, index
+
+    def move(self, person_id: int, bucket: Bucket, position: int | None = None) -> Move:
+        """Move a person to `bucket` at `position` (None = end of the column) and record the move.
+
+        Moving a person to where they already are records nothing and returns a Move with id 0.
+        """
+        bucket = Bucket(bucket)
+        at = self.now()
+        with self.db.atomic():
+            old_bucket, _ = self._require_person(person_id)
+            from_index, to_index = self._place(person_id, bucket.value, position)
+            from_bucket = bucket_from_db(old_bucket)
+            if old_bucket == bucket.value and from_index == to_index:
+                return Move(0, person_id, at, from_bucket, bucket, from_index, to_index)
+            move_id = self.db.execute_sql(
+                "INSERT INTO bucket_move (person_id, at, from_bucket, to_bucket, from_position, to_position) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (person_id, to_db_time(at), old_bucket, bucket.value, from_index, to_index),
+            ).lastrowid
+            self.db.execute_sql("UPDATE person SET updated_at = ? WHERE id = ?", (to_db_time(at), person_id))
+        return Move(move_id, person_id, at, from_bucket, bucket, from_index, to_index)
+
+    def undo_last_move(self) -> Move | None:
+        """Put the person of the most recent move back where they were; forget that move."""
+        with self.db.atomic():
+            rows = self._q(f"SELECT {MOVE_COLUMNS} FROM bucket_move ORDER BY id DESC LIMIT 1")
+            if not rows:
+                return None
+            move = move_from_row(rows[0])
+            if move.from_bucket is not None:
+                self._place(move.person_id, move.from_bucket.value, move.from_position)
+            self.db.execute_sql("DELETE FROM bucket_move WHERE id = ?", (move.id,))
+        return move
+
+    # ---- time invested -------------------------------------------------------------------------
+
+    def log_interaction(
+        self, person_id: int, minutes: int, kind: str = "", note: str = "", at: datetime | None = None
+    ) -> Interaction:
+        """Record time spent with a person (at = now unless given)."""
+        if minutes < 0:
+            raise ValueError("minutes cannot be negative")
+        when = at if at is not None else self.now()
+        with self.db.atomic():
+            self._require_person(person_id)
+            interaction_id = self.db.execute_sql(
+                "INSERT INTO interaction (person_id, at, minutes, kind, note, created_at) VALUES (?,?,?,?,?,?)",
+                (person_id, to_db_time(when), minutes, kind, note, self._now_text()),
+            ).lastrowid
+        return self._interaction(interaction_id)
+
+    def _interaction(self, interaction_id: int) -> Interaction:
+        rows = self._q(f"SELECT {INTERACTION_COLUMNS} FROM interaction WHERE id = ?", (interaction_id,))
+        if not rows:
+            raise NotFoundError(f"no interaction with id {interaction_id}")
+        return interaction_from_row(rows[0])
+
+    def update_interaction(
+        self,
+        interaction_id: int,
+        *,
+        minutes: int | None = None,
+        kind: str | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> Interaction:
+        """Change the given fields of an interaction; the others stay."""
+        if minutes is not None and minutes < 0:
+            raise ValueError("minutes cannot be negative")
+        changes = {"minutes": minutes, "kind": kind, "note": note, "at": to_db_time(at) if at else None}
+        changes = {column: value for column, value in changes.items() if value is not None}
+        with self.db.atomic():
+            self._interaction(interaction_id)
+            if changes:
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                self.db.execute_sql(
+                    f"UPDATE interaction SET {assignments} WHERE id = ?", (*changes.values(), interaction_id)
+                )
+        return self._interaction(interaction_id)
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        with self.db.atomic():
+            if self.db.execute_sql("DELETE FROM interaction WHERE id = ?", (interaction_id,)).rowcount == 0:
+                raise NotFoundError(f"no interaction with id {interaction_id}")
+
+    def due(self, cadence: Cadence = Cadence(), now: datetime | None = None) -> list[DueEntry]:
+        """Inner/nurture people not contacted for their bucket's cadence in days (or never), most overdue first.
+
+        Days are counted in whole calendar days (UTC); a person is due once `days_since >= cadence`.
+        """
+        when = to_db_time(now if now is not None else self.now())
+        rows = self._q(
+            f"""
+            SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
+                   (SELECT group_concat(ph.value, char(31)) FROM phone ph WHERE ph.person_id = p.id),
+                   (SELECT group_concat(em.value, char(31)) FROM email em WHERE em.person_id = p.id),
+                   coalesce(it.total, 0), it.last_at,
+                   CAST(julianday(date(:now)) - julianday(date(it.last_at)) AS INTEGER) AS days_since,
+                   CASE p.bucket WHEN 'inner' THEN :inner WHEN 'nurture' THEN :nurture END AS cadence
+            FROM person p
+            LEFT JOIN (SELECT person_id, SUM(minutes) AS total, MAX(at) AS last_at
+                       FROM interaction GROUP BY person_id) it ON it.person_id = p.id
+            WHERE p.bucket IN ('inner', 'nurture') AND cadence IS NOT NULL
+              AND (it.last_at IS NULL OR days_since >= cadence)
+            ORDER BY it.last_at IS NOT NULL, days_since - cadence DESC, {BUCKET_ORDER_SQL}, p.position,
+                     p.name COLLATE NOCASE, p.id
+            """,
+            {"now": when, "inner": cadence.inner, "nurture": cadence.nurture},
+        )
+        return [DueEntry(summary_from_row(row), row[SUMMARY_COLUMNS]) for row in rows]
+
+    # ---- duplicates ----------------------------------------------------------------------------
+
+    def possible_duplicates(self) -> list[DuplicatePair]:
+        """Pending pairs whose people both still exist, best score first."""
+        rows = self._q(
+            """
+            SELECT d.id, d.a, d.b, d.reason, d.score FROM duplicate_candidate d
+            JOIN person pa ON pa.id = d.a JOIN person pb ON pb.id = d.b
+            WHERE d.status = 'pending' ORDER BY d.score DESC, d.id
+            """
+        )
+        ids = {pid for row in rows for pid in row[1:3]}
+        summaries = {s.id: s for s in self._summaries(ids)}
+        return [
+            DuplicatePair(pair_id, summaries[a], summaries[b], reason, score)
+            for pair_id, a, b, reason, score in rows
+        ]
+
+    def _summaries(self, ids: set[int]) -> list[PersonSummary]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [summary_from_row(r) for r in self._q(SUMMARY_SELECT + f" WHERE p.id IN ({marks})", tuple(ids))]
+
+    def merge_people(self, keep_id: int, other_id: int) -> PersonSummary:
+        """Fold `other` into `keep`: every phone, email, address, note, interaction, move and raw card
+        is kept (exact repeats dropped); empty fields of `keep` are filled; `other` is deleted."""
+        if keep_id == other_id:
+            raise ValueError("cannot merge a person with themselves")
+        now = self._now_text()
+        with self.db.atomic():
+            self._require_person(keep_id)
+            self._require_person(other_id)
+            (keep,) = self._q("SELECT org, title, birthday, note, photo IS NOT NULL FROM person WHERE id = ?",
+                              (keep_id,))
+            (other,) = self._q("SELECT org, title, birthday, note, photo, photo_type FROM person WHERE id = ?",
+                               (other_id,))
+            org = keep[0] or other[0]
+            title = keep[1] or other[1]
+            birthday = keep[2] or other[2]
+            note = keep[3]
+            if other[3].strip() and other[3].strip() not in note:
+                note = f"{note.rstrip()}\n\n{other[3].strip()}" if note.strip() else other[3].strip()
+            self.db.execute_sql(
+                "UPDATE person SET org = ?, title = ?, birthday = ?, note = ?, updated_at = ? WHERE id = ?",
+                (org, title, birthday, note, now, keep_id),
+            )
+            if not keep[4] and other[4] is not None:
+                self.db.execute_sql("UPDATE person SET photo = ?, photo_type = ? WHERE id = ?",
+                                    (other[4], other[5], keep_id))
+            self._move_contacts(keep_id, other_id)
+            for table in ("address", "interaction", "bucket_move", "card"):
+                self.db.execute_sql(f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (keep_id, other_id))
+            self._repoint_candidates(keep_id, other_id)
+            self.db.execute_sql("DELETE FROM person WHERE id = ?", (other_id,))
+        summary = self.get_summary(keep_id)
+        assert summary is not None
+        return summary
+
+    def _move_contacts(self, keep_id: int, other_id: int) -> None:
+        """Give `other`'s phones and emails to `keep`, dropping exact repeats of what `keep` has."""
+        keep_phones = {v.strip() for (v,) in self._q("SELECT value FROM phone WHERE person_id = ?", (keep_id,))}
+        for phone_id, value in self._q("SELECT id, value FROM phone WHERE person_id = ?", (other_id,)):
+            if value.strip() in keep_phones:
+                self.db.execute_sql("DELETE FROM phone WHERE id = ?", (phone_id,))
+            else:
+                keep_phones.add(value.strip())
+                self.db.execute_sql("UPDATE phone SET person_id = ? WHERE id = ?", (keep_id, phone_id))
+        keep_emails = {k for (k,) in self._q("SELECT key FROM email WHERE person_id = ?", (keep_id,))}
+        for email_id, value in self._q("SELECT id, value FROM email WHERE person_id = ?", (other_id,)):
+            if email_key(value) in keep_emails:
+                self.db.execute_sql("DELETE FROM email WHERE id = ?", (email_id,))
+            else:
+                keep_emails.add(email_key(value))
+                self.db.execute_sql("UPDATE email SET person_id = ? WHERE id = ?", (keep_id, email_id))
+
+    def _repoint_candidates(self, keep_id: int, other_id: int) -> None:
+        """The merged pair becomes 'merged'; other pairs of `other` now concern `keep` (dismissals survive)."""
+        a, b = sorted((keep_id, other_id))
+        self.db.execute_sql("UPDATE duplicate_candidate SET status = 'merged' WHERE a = ? AND b = ?", (a, b))
+        rows = self._q(
+            "SELECT id, a, b, status FROM duplicate_candidate WHERE (a = ? OR b = ?) AND NOT (a = ? AND b = ?)",
+            (other_id, other_id, a, b),
+        )
+        for row_id, ra, rb, status in rows:
+            partner = rb if ra == other_id else ra
+            na, nb = sorted((keep_id, partner))
+            existing = self._q("SELECT id, status FROM duplicate_candidate WHERE a = ? AND b = ?", (na, nb))
+            if existing:
+                if status == "dismissed":
+                    self.db.execute_sql(
+                        "UPDATE duplicate_candidate SET status = 'dismissed' WHERE id = ?", (existing[0][0],))
+                self.db.execute_sql("DELETE FROM duplicate_candidate WHERE id = ?", (row_id,))
+            else:
+                self.db.execute_sql("UPDATE duplicate_candidate SET a = ?, b = ? WHERE id = ?", (na, nb, row_id))
+
+    def dismiss_duplicate(self, a_id: int, b_id: int) -> None:
+        """Remember that two people are not the same, so the pair is never proposed again."""
+        if a_id == b_id:
+            raise ValueError("a person is not a duplicate of themselves")
+        a, b = sorted((a_id, b_id))
+        with self.db.atomic():
+            self._require_person(a)
+            self._require_person(b)
+            self.db.execute_sql(
+                "INSERT INTO duplicate_candidate (a, b, reason, score, status, created_at) "
+                "VALUES (?, ?, 'manual', 0, 'dismissed', ?) "
+                "ON CONFLICT (a, b) DO UPDATE SET status = 'dismissed'",
+                (a, b, self._now_text()),
+            )
