@@ -124,9 +124,10 @@ def test_person_in_two_files_with_one_email_is_one_person(loaded) -> None:
 
 def test_similar_names_are_only_a_possible_duplicate(loaded) -> None:
     repo, _ = loaded
-    jon, jonathan = _only(repo, "Jon Smyth"), _only(repo, "Jonathan Smyth")
-    pairs = [{pair.a.id, pair.b.id} for pair in repo.possible_duplicates()]
-    assert {jon.id, jonathan.id} in pairs
+    jon, jonathan = _only(repo, "Jonathon Smyth"), _only(repo, "Jonathan Smyth")
+    pairs = {frozenset((pair.a.id, pair.b.id)): pair.reason for pair in repo.possible_duplicates()}
+    assert pairs.get(frozenset((jon.id, jonathan.id))) == "name"
+    assert not set(jon.phones) & set(jonathan.phones) and not set(jon.emails) & set(jonathan.emails)
 
 
 def test_buckets_follow_history(loaded) -> None:
