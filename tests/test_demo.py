@@ -1,4 +1,4 @@
-"""The sample address book: its files are well formed and fictional, and the demo loader builds the board from them."""
+"""The sample address book is well formed and fictional, and the demo loader builds the board from it."""
 
 from __future__ import annotations
 
@@ -110,7 +110,8 @@ def test_person_on_two_phones_is_one_person_with_every_number(loaded) -> None:
     repo, _ = loaded
     priya = _only(repo, "Priya Raman")
     digits = {phone_digits(p) for p in priya.phones}
-    assert any(d.endswith("9845055501") for d in digits)  # +91 98450 55501 on the iPhone, 098450 55501 on Android
+    # +91 98450 55501 on the iPhone, 098450 55501 on Android
+    assert any(d.endswith("9845055501") for d in digits)
     assert any(d.endswith("8041230101") for d in digits)  # only on the iPhone
     assert any(d.endswith("8041230202") for d in digits)  # only on Android
     assert "priya.raman@example.com" in priya.emails
@@ -208,7 +209,8 @@ def test_sample_history_is_relative_to_now(tmp_path) -> None:
 def test_history_naming_someone_unknown_is_an_error(tmp_path) -> None:
     folder = tmp_path / "sample"
     folder.mkdir()
-    (folder / "one.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Example\r\nEND:VCARD\r\n", encoding="utf-8")
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Example\r\nEND:VCARD\r\n"
+    (folder / "one.vcf").write_text(card, encoding="utf-8")
     (folder / "history.json").write_text(json.dumps({"people": [
         {"name": "Ada Example", "bucket": "inner", "interactions": []},
         {"name": "Nobody Here", "bucket": "vanity", "interactions": []}]}), encoding="utf-8")

@@ -107,7 +107,8 @@ def test_iso_date_is_noon_local_time() -> None:
     assert parse_when("2026-11-20", NOW, timezone.utc) == datetime(2026, 11, 20, 12, 0)
 
 
-@pytest.mark.parametrize("text", ["2026-11-20 14:30", "2026-11-20T14:30", "2026-11-20t14:30", "2026-11-20 14:30:00"])
+@pytest.mark.parametrize(
+    "text", ["2026-11-20 14:30", "2026-11-20T14:30", "2026-11-20t14:30", "2026-11-20 14:30:00"])
 def test_iso_date_and_time_are_local_time(text: str) -> None:
     assert parse_when(text, NOW, BERLIN) == datetime(2026, 11, 20, 13, 30)
 

@@ -30,7 +30,9 @@ def _hour_offset(person_index: int, interaction_index: int) -> int:
     return (7 * person_index + 3 * interaction_index) % 11
 
 
-def load_sample_data(repo: Repository, now: datetime | None = None, sample_dir: Path | None = None) -> ImportSummary:
+def load_sample_data(
+    repo: Repository, now: datetime | None = None, sample_dir: Path | None = None
+) -> ImportSummary:
     """Import every `*.vcf` in `sample_dir` (default: sample_data_dir()), then apply its history.json.
 
     history.json holds `{"people": [{"name", "bucket", "interactions": [{"days_ago", "minutes", "kind",
@@ -64,7 +66,8 @@ def _apply_history(repo: Repository, entries: list[dict], now: datetime) -> None
         ids.setdefault(person.name, person.id)  # list order is stable, so a repeated name maps the same way
     missing = [entry["name"] for entry in entries if entry["name"] not in ids]
     if missing:
-        raise LookupError(f"{HISTORY_FILE} names people the sample vCards do not contain: {', '.join(missing)}")
+        raise LookupError(
+            f"{HISTORY_FILE} names people the sample vCards do not contain: {', '.join(missing)}")
     for person_index, entry in enumerate(entries):
         person_id = ids[entry["name"]]
         repo.move(person_id, Bucket(entry["bucket"]))

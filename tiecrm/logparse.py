@@ -1,4 +1,4 @@
-"""Read durations, dates and quick-add lines ("45m coffee yesterday talked about her move") typed by the user."""
+"""Read what the user types when logging time: durations, dates and quick-add lines ("45m coffee")."""
 
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ class QuickEntry:
     now: datetime | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
-        """One-line preview: `45 min · coffee · Tue 24 Nov · talked about her move` (date in local time)."""
+        """One-line preview, date in local time: `45 min · coffee · Tue 24 Nov · talked about her move`."""
         local = _to_local(self.at, self.tz)
         day = f"{_WEEKDAY_TITLES[local.weekday()]} {local.day} {_MONTH_TITLES[local.month - 1]}"
         if self.now is not None and _to_local(self.now, self.tz).year != local.year:
@@ -239,7 +239,9 @@ def _read_kind(token: str) -> str | None:
     return match[1] if match else None
 
 
-def parse_quick_line(text: str, now: datetime, tz: tzinfo | None = None, default_kind: str = "") -> QuickEntry:
+def parse_quick_line(
+    text: str, now: datetime, tz: tzinfo | None = None, default_kind: str = ""
+) -> QuickEntry:
     """Read `45m coffee yesterday talked about her move` into minutes, kind, time and note.
 
     Leading tokens are read in any order while they are recognised, each part at most once: a duration
