@@ -91,12 +91,6 @@ def _days_back(now: datetime, days: int, tz: tzinfo | None) -> datetime:
     return _to_utc(_to_local(now, tz) - timedelta(days=days), tz)
 
 
-def _weekday_index(word: str) -> int | None:
-    if word in _WEEKDAYS:
-        return _WEEKDAYS.index(word)
-    return _WEEKDAY_SHORT.get(word)
-
-
 def _read_when(text: str, now: datetime, tz: tzinfo | None) -> datetime | None:
     """The instant (naive UTC) a when-phrase names, None when the text is not a when-phrase.
 
