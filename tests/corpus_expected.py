@@ -30,7 +30,8 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "android-vcard/v21_japanese_2.vcf": [("安藤 ロイド 1", 0, 0)],
     # 能 is 0x94 0x5C in Shift_JIS: its trail byte is a backslash.
     "android-vcard/v21_japanese_3.vcf": [("伊能 圭一 伊予", 0, 0)],
-    "android-vcard/v21_malformed_photo.vcf": [("Roid Ando", 0, 0)],
+    # The PHOTO value is not valid base64: the photo may be lost, the card may not.
+    "android-vcard/v21_malformed_photo.vcf": [("fullname", 0, 0)],
     "android-vcard/v21_multiple_entry.vcf": [
         ("安藤ロイド3", 4, 0),
         ("安藤ロイド4", 4, 0),
