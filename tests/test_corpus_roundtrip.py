@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def people_by_key(repo: Repository) -> dict[tuple[str, tuple[str, ...]], Counter
 
 
 @pytest.fixture(scope="module")
-def corpus_repo(tmp_path_factory) -> Repository:
+def corpus_repo(tmp_path_factory) -> Iterator[Repository]:
     """The whole corpus in one database, with a few people moved to other buckets."""
     repo = Repository(tmp_path_factory.mktemp("corpus") / "corpus.db")
     import_corpus(repo)
@@ -69,7 +70,8 @@ def corpus_repo(tmp_path_factory) -> Repository:
     step = max(1, len(people) // len(MOVES))
     for bucket, summary in zip(MOVES, people[::step]):
         repo.move(summary.id, bucket)
-    return repo
+    yield repo
+    repo.close()
 
 
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
@@ -86,8 +88,11 @@ def test_export_and_reimport_keeps_everyone(corpus_repo: Repository, version: st
     assert len(result.drafts) == len(exported)
 
     fresh = Repository(tmp_path / "fresh.db")
-    fresh.import_drafts(result.drafts, result.problems, source=str(path))
-    after = people_by_key(fresh)
+    try:
+        fresh.import_drafts(result.drafts, result.problems, source=str(path))
+        after = people_by_key(fresh)
+    finally:
+        fresh.close()
 
     assert sorted(after) == sorted(before), "people lost or renamed, or their phones changed"
     differing = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
@@ -96,8 +101,11 @@ def test_export_and_reimport_keeps_everyone(corpus_repo: Repository, version: st
 
 def test_importing_the_corpus_twice_adds_nobody(tmp_path) -> None:
     repo = Repository(tmp_path / "twice.db")
-    first = import_corpus(repo)
-    count = len(repo.list_people())
-    assert first == count > 0
-    assert import_corpus(repo) == 0
-    assert len(repo.list_people()) == count
+    try:
+        first = import_corpus(repo)
+        count = len(repo.list_people())
+        assert first == count > 0
+        assert import_corpus(repo) == 0
+        assert len(repo.list_people()) == count
+    finally:
+        repo.close()
