@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("log", help="log time spent with a person, e.g. `log priya 45m --kind coffee talked about her new job`")
     p.add_argument("person", metavar="PERSON")
-    p.add_argument("words", nargs="*", metavar="[DURATION] NOTE", help="45m, 1h30, 1.5h or 90 (minutes), then the note")
+    p.add_argument("words", nargs="*", metavar="[DURATION] NOTE",
+                   help="45m, 1h30, 1.5h or 90 (minutes), optionally a kind and a when (coffee yesterday), then the note")
     p.add_argument("--kind", default="", help="coffee, call, lunch, ...")
     p.add_argument("--at", metavar="WHEN", default="", help="today, yesterday, '3 days ago', 2026-11-20 ...")
 
@@ -75,7 +76,14 @@ def _bucket_arg(text: str) -> Bucket:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # `log priya 45m --kind coffee talked about her job`: words after an option belong to the note.
+        if args.command == "log" and not any(word.startswith("-") for word in extra):
+            args.words += extra
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.command == "demo":
             return _run_demo()
@@ -209,28 +217,22 @@ def cmd_move(repo, args) -> int:
 
 
 def cmd_log(repo, args) -> int:
-    from tiecrm.logparse import parse_duration, parse_when
+    from tiecrm.logparse import parse_quick_line, parse_when
 
     person = _resolve(repo, args.person)
-    words = list(args.words)
-    minutes = 0
-    if words:
-        try:
-            minutes = parse_duration(words[0])
-            words.pop(0)
-        except ValueError:
-            minutes = 0
     now = _now()
     try:
-        at = parse_when(args.at, now) if args.at else now
+        # The same parser as the app's quick-add line: "45m coffee yesterday talked about her move".
+        entry = parse_quick_line(" ".join(args.words), now, default_kind=args.kind)
+        at = parse_when(args.at, now) if args.at else entry.at
     except ValueError as e:
         raise CliError(str(e), code=EXIT_USAGE) from None
-    note = " ".join(words)
-    if not minutes and not note:
+    kind = args.kind or entry.kind
+    if not entry.minutes and not entry.note:
         raise CliError("nothing to log: give a duration (45m, 1h30, 1.5h, 90) and/or a note", code=EXIT_USAGE)
-    repo.log_interaction(person.id, minutes, kind=args.kind, note=note, at=at)
-    what = ", ".join(x for x in (_minutes(minutes) if minutes else "", args.kind, f"{at:%Y-%m-%d}") if x)
-    print(f"logged for {textsafe.visible(person.name)}: {what}" + (f": {textsafe.visible(note)}" if note else ""))
+    repo.log_interaction(person.id, entry.minutes or 0, kind=kind, note=entry.note, at=at)
+    what = ", ".join(x for x in (_minutes(entry.minutes) if entry.minutes else "", kind, f"{at:%Y-%m-%d}") if x)
+    print(f"logged for {textsafe.visible(person.name)}: {what}" + (f": {textsafe.visible(entry.note)}" if entry.note else ""))
     return 0
 
 

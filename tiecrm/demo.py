@@ -15,13 +15,17 @@ HISTORY_FILE = "history.json"
 
 
 def sample_data_dir() -> Path:
-    """The repository's `sample_data/` folder. Raises FileNotFoundError when it is not there."""
+    """The sample address book: the repository's `sample_data/`, or its installed copy.
+
+    Raises FileNotFoundError when neither is there.
+    """
     folder = Path(__file__).resolve().parent.parent / "sample_data"
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"the sample address book is missing: expected a folder at {folder} "
-            "(it ships with the source tree, not with an installed package)")
-    return folder
+    if folder.is_dir():
+        return folder
+    installed = Path(__file__).resolve().parent / "sample_data"
+    if installed.is_dir():
+        return installed
+    raise FileNotFoundError(f"the sample address book is missing: expected a folder at {folder}")
 
 
 def _hour_offset(person_index: int, interaction_index: int) -> int:
