@@ -7,6 +7,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 # Anything after an extension or dial-pause marker is not part of the number itself.
@@ -23,13 +24,19 @@ FULL_NUMBER_DIGITS = 9
 MAX_COUNTRY_CODE_DIGITS = 3
 
 
+# The punctuation phone numbers are usually written with; removing it leaves only digits in most cases.
+_FORMATTING = str.maketrans("", "", " ()-.+/\t\u00a0")
+
+
 def phone_digits(value: str) -> str:
     """The significant digits of a phone number: no extension, no `00`/`+` or trunk `0` prefix."""
     text = value.strip()
-    if text[:4].lower() == "tel:":
-        text = text[4:]
-    text = _EXTENSION.split(text, maxsplit=1)[0]
-    digits = _NON_DIGIT.sub("", text)
+    digits = text.translate(_FORMATTING)
+    if not (digits.isascii() and digits.isdigit()):  # letters, an extension, a tel: URI...
+        if text[:4].lower() == "tel:":
+            text = text[4:]
+        text = _EXTENSION.split(text, maxsplit=1)[0]
+        digits = _NON_DIGIT.sub("", text)
     if digits.startswith("00"):
         digits = digits[2:]  # international call prefix; the country code follows
     elif digits.startswith("0"):
@@ -75,6 +82,8 @@ def email_key(value: str) -> str:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -90,6 +99,7 @@ def name_key(name: str) -> str:
 
 
 MIN_BLOCK_TOKEN = 3
+BIG_BLOCK = 200
 
 
 def similar_name_pairs(
@@ -98,9 +108,11 @@ def similar_name_pairs(
     """Pairs `(a, b, score)` with `a < b` of similar names, at least one of them in `new_ids`.
 
     Names are only compared inside blocks (a shared token of 3+ characters, or the same name key),
-    so thousands of names cost thousands of comparisons, not millions.
+    so thousands of names cost thousands of comparisons, not millions. The score is rapidfuzz's
+    token_sort_ratio (0-100).
     """
     keys: dict[int, str] = {}
+    token_lists: dict[int, list[str]] = {}
     blocks: dict[str, list[int]] = defaultdict(list)
     for person_id, name in names:
         tokens = name_tokens(name)
@@ -108,12 +120,24 @@ def similar_name_pairs(
             continue
         key = " ".join(tokens)
         keys[person_id] = key
-        block_names = {f"={key}"}
-        block_names.update(token for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
-        for block in block_names:
-            blocks[block].append(person_id)
+        token_lists[person_id] = tokens
+        long_tokens = {token for token in tokens if len(token) >= MIN_BLOCK_TOKEN}
+        if not long_tokens:
+            # Only short tokens ("Li Na"): an identical key is the one cheap signal left. A name with a
+            # long token needs no key block: an identical key shares that token's block anyway.
+            long_tokens = {"=" + key}
+        for token in long_tokens:
+            blocks[token].append(person_id)
+    for token in [t for t, members in blocks.items() if len(members) > BIG_BLOCK]:
+        # A very common token ("rahul" in a thousand names) would cost a million comparisons: split
+        # its block by the first letter of the rest of the name, which two near-equal names share.
+        for person_id in blocks.pop(token):
+            rest = [t for t in token_lists[person_id] if t != token]
+            blocks[f"{token}/{rest[0][:1] if rest else ''}"].append(person_id)
 
-    best: dict[tuple[int, int], float] = {}
+    found_a: list[np.ndarray] = []
+    found_b: list[np.ndarray] = []
+    found_score: list[np.ndarray] = []
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -126,15 +150,24 @@ def similar_name_pairs(
             [keys[m] for m in members],
             scorer=fuzz.ratio,
             score_cutoff=threshold,
-            dtype="float32",
+            dtype=np.float32,
         )
         rows, cols = scores.nonzero()
-        for row, col in zip(rows.tolist(), cols.tolist()):
-            a, b = queries[row], members[col]
-            if a == b:
-                continue
-            pair = (a, b) if a < b else (b, a)
-            score = float(scores[row, col])
-            if score > best.get(pair, -1.0):
-                best[pair] = score
-    return sorted((a, b, round(score, 1)) for (a, b), score in best.items())
+        a = np.asarray(queries, dtype=np.int64)[rows]
+        b = np.asarray(members, dtype=np.int64)[cols]
+        keep = a != b
+        found_a.append(np.minimum(a, b)[keep])
+        found_b.append(np.maximum(a, b)[keep])
+        found_score.append(scores[rows, cols][keep])
+    if not found_a:
+        return []
+    lo, hi, score = np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
+    # A pair can turn up in several blocks: keep it once, with its best score.
+    order = np.lexsort((-score, hi, lo))
+    lo, hi, score = lo[order], hi[order], score[order]
+    first = np.ones(len(lo), dtype=bool)
+    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    return [
+        (a, b, round(s, 1))
+        for a, b, s in zip(lo[first].tolist(), hi[first].tolist(), score[first].tolist())
+    ]

@@ -46,7 +46,6 @@ SCHEMA_V1 = (
     'FOREIGN KEY ("batch_id") REFERENCES "import_batch" ("id") ON DELETE SET NULL)',
     'CREATE INDEX "card_person_id" ON "card" ("person_id")',
     'CREATE INDEX "card_uid" ON "card" ("uid")',
-    'CREATE INDEX "card_batch_id" ON "card" ("batch_id")',
     'CREATE TABLE "interaction" ("id" INTEGER NOT NULL PRIMARY KEY, "person_id" INTEGER NOT NULL, '
     '"at" DATETIME NOT NULL, "minutes" INTEGER NOT NULL, "kind" TEXT NOT NULL, "note" TEXT NOT NULL, '
     '"created_at" DATETIME NOT NULL, '

@@ -84,7 +84,8 @@ class Card(BaseModel):
     line = peewee.IntegerField(default=0)
     uid = peewee.TextField(null=True, index=True)
     hash = peewee.TextField(index=True)  # sha1 of the normalised raw text; the index arrived in version 2
-    batch = peewee.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL", backref="cards")
+    # No index: batches are never deleted, and no query goes from a batch to its cards.
+    batch = peewee.ForeignKeyField(ImportBatch, null=True, on_delete="SET NULL", backref="cards", index=False)
     imported_at = peewee.DateTimeField()
 
     class Meta:
