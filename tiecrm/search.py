@@ -1,0 +1,475 @@
+"""Fuzzy search over people: folded text haystacks narrow the candidates cheaply, tiers rank them."""
+
+from __future__ import annotations
+
+import gc
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate, chain
+
+from rapidfuzz import fuzz, process
+
+SearchRow = tuple[int, str, str, str, str, str]
+"""`(id, name, org, emails, phones, notes)` as `Repository.search_rows()` gives them."""
+
+# Letters NFKD does not decompose but people type without the stroke.
+_LETTERS = {"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+            "ŧ": "t", "\u2019": "", "\u02bc": ""}
+# Record separator between people in bulk text.
+_SEP = "\x1e"
+# ASCII punctuation and whitespace become spaces; apostrophes vanish (O'Brien is typed as obrien).
+_ASCII_WORDS = bytes(
+    byte if chr(byte).isalnum() or chr(byte) in "_\x1e" or byte > 0x7F else 0x20 for byte in range(256)
+)
+_ASCII_DELETE = b"'`"
+_ASCII_DIGITS = bytes(byte if chr(byte) in "0123456789\x1e" else 0x20 for byte in range(256))
+# A top-level domain is not worth matching: `.com` would make every `co` query hit everyone.
+# Any two-letter country code, the common generic ones, and both parts of ".co.uk" or ".com.au".
+_TLD = re.compile(r"\.(?:(?:co|com|ac|net|org|edu|gov)\.)?(?:[a-z]{2}|com|net|org|edu|gov|info|biz|mil|int)(?= )")
+_ASCII_BYTES = bytes(range(128))
+# Beyond this many distinct characters to change, one `str.translate` beats one `str.replace` each.
+_MANY_CHANGES = 96
+_PHONE_LIKE = re.compile(r"[\d\s+\-().\/]+")
+
+# Scores per field and kind of match. A person's score for a query is the sum over its words of the
+# best score that word earns; the gaps make a name match outrank anything found only in notes.
+NAME_WHOLE, NAME_EXACT, NAME_START, NAME_PREFIX, NAME_INSIDE = 110, 100, 95, 90, 60
+ORG_EXACT, ORG_PREFIX, ORG_INSIDE = 75, 70, 45
+PHONE_DIGITS, PHONE_NATIONAL = 85, 80
+EMAIL_PREFIX = 55
+NOTE_PREFIX = 30
+PHRASE_START_BONUS, PHRASE_WHOLE_BONUS = 20, 100
+
+TYPO_MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to guess from
+TYPO_CUTOFF = 75.0  # rapidfuzz ratio: one edit in a four-letter word scores 75
+TYPO_WORDS = 25  # at most this many vocabulary words stand in for one mistyped word
+INSIDE_MIN_LENGTH = 3  # "an" inside every other name is noise; "ank" inside Priyanka is not
+EMAIL_MIN_LENGTH = 2
+NOTE_MIN_LENGTH = 3
+PHONE_MIN_DIGITS = 3
+
+RESOLVE_CUTOFF = 60.0
+RESOLVE_WINNER = 80.0
+RESOLVE_LEAD = 10.0
+RESOLVE_CANDIDATES = 10
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form of `text` for matching: `José` -> `jose`, `Straße` -> `strasse`."""
+    return _fold(text, words=False)
+
+
+def _fold(text: str, *, words: bool) -> str:
+    """`fold`; with `words`, non-ASCII punctuation also becomes a space.
+
+    Meant for megabytes at once: only the distinct non-ASCII characters are looked at, and each that
+    changes is replaced with `str.replace`, far faster than a regex, NFKD or `str.translate` over
+    the whole text.
+    """
+    text = text.casefold()
+    if text.isascii():
+        return text
+    changes = {}
+    for char in set(text.encode().translate(None, _ASCII_BYTES).decode()):
+        folded = _fold_char(char, words)
+        if folded != char:
+            changes[char] = folded
+    if len(changes) > _MANY_CHANGES:
+        return text.translate(str.maketrans(changes))
+    for char, folded in changes.items():
+        text = text.replace(char, folded)
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str, words: bool) -> str:
+    """What one non-ASCII character folds to: `é` -> `e`, `ø` -> `o`, `\u0301` -> ``, `—` -> ` `."""
+    if char in _LETTERS:
+        return _LETTERS[char]
+    if "\uac00" <= char <= "\ud7a3":
+        return char  # a Hangul syllable is typed and matched whole
+    parts = []
+    for part in unicodedata.normalize("NFKD", char).casefold():
+        category = unicodedata.category(part)
+        if part in _LETTERS:
+            parts.append(_LETTERS[part])
+        elif category == "Mn" and not _keeps_marks(part):
+            continue  # an accent: é decomposes to e + U+0301
+        elif words and not (part.isalnum() or category[0] == "M" or part.isascii()):
+            parts.append(" ")
+        else:
+            parts.append(part)
+    return "".join(parts)
+
+
+def _keeps_marks(char: str) -> bool:
+    """Marks that are part of the letter in Indic and South-East Asian scripts, not an accent."""
+    return "\u0900" <= char <= "\u109f"
+
+
+def _collapse_spaces(text: str) -> str:
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def word_lines(texts: Sequence[str], *, tidy: bool = True) -> list[str]:
+    """Each text folded to its words, one line per text, written ` w1 w2 ` (a lone space when empty).
+
+    Done on all texts joined together so every pass runs once, in C, not once per person. Without
+    `tidy`, runs of spaces are left in (two spaces where punctuation stood), which costs nothing to
+    prefix and word searches and saves a few passes over megabytes of notes.
+    """
+    return _word_lines(texts, tidy=tidy, strip_tlds=False)
+
+
+def email_lines(texts: Sequence[str]) -> list[str]:
+    """`word_lines` (untidy) for space-separated email addresses, without their top-level domains."""
+    return _word_lines(texts, tidy=False, strip_tlds=True)
+
+
+def _word_lines(texts: Sequence[str], *, tidy: bool, strip_tlds: bool) -> list[str]:
+    if not texts:
+        return []
+    bulk = _fold(_SEP.join(texts), words=True)
+    if strip_tlds:
+        # Each address now ends in a space, which is what marks the end of its domain.
+        bulk = _TLD.sub("", bulk.replace(_SEP, " " + _SEP) + " ")
+    bulk = bulk.encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
+    bulk = (_SEP + bulk + _SEP).replace(_SEP, " \n ")
+    if tidy:
+        bulk = _collapse_spaces(bulk)
+    return bulk[2:-2].split("\n")
+
+
+def digit_lines(texts: Sequence[str]) -> list[str]:
+    """Each text reduced to its digits (all the person's numbers run together), one line per text."""
+    if not texts:
+        return []
+    bulk = fold(_SEP.join(texts)).encode().translate(_ASCII_DIGITS).decode()
+    return bulk.replace(" ", "").split(_SEP)
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words of a query, the way names are cut into words."""
+    return word_lines([query])[0].split()
+
+
+class _Field:
+    """One searchable field for everyone: a line per person joined into one string for `str.find`."""
+
+    __slots__ = ("lines", "hay", "offsets")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.hay = ""
+        self.offsets: list[int] = []
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        # hay is "\n" + line0 + "\n" + line1 + ... + "\n"; offsets[i] is the "\n" before line i.
+        self.hay = "\n" + "\n".join(self.lines) + "\n"
+        self.offsets = list(accumulate(map((1).__add__, map(len, self.lines)), initial=0))
+
+    def hits(self, pattern: str) -> list[int]:
+        """Positions (ascending) of the people whose line contains `pattern`; one hit per person."""
+        hay, offsets = self.hay, self.offsets
+        find = hay.find
+        found: list[int] = []
+        append = found.append
+        pos = find(pattern)
+        while pos != -1:
+            person = bisect_right(offsets, pos) - 1
+            append(person)
+            # Skip the rest of this person's line: a second occurrence adds nothing.
+            pos = find(pattern, offsets[person + 1])
+        return found
+
+
+class _Words:
+    """Who holds which word in one short field (names, organisations): exact, prefix, inside, near.
+
+    Names and organisations repeat the same few thousand words across everyone, so looking words up
+    in this vocabulary and taking the people listed under them beats scanning the whole field.
+    """
+
+    __slots__ = ("people", "first", "vocabulary", "first_vocabulary")
+
+    def __init__(self, lines: list[str]) -> None:
+        # Many people share a line (an employer, a common name): split each distinct line once.
+        sharing: defaultdict[str, list[int]] = defaultdict(list)
+        for person, line in enumerate(lines):
+            sharing[line].append(person)
+        people: defaultdict[str, list[int]] = defaultdict(list)
+        first: defaultdict[str, list[int]] = defaultdict(list)
+        for line, persons in sharing.items():
+            words = line.split()
+            if words:
+                first[words[0]].extend(persons)
+                for word in words:
+                    people[word].extend(persons)
+        self.people = dict(people)
+        self.first = dict(first)
+        self.vocabulary = sorted(people)
+        self.first_vocabulary = sorted(first)
+
+    def exact(self, word: str) -> list[list[int]]:
+        return [self.people[word]] if word in self.people else []
+
+    def prefix(self, word: str) -> list[list[int]]:
+        return _prefixed(self.vocabulary, self.people, word)
+
+    def first_prefix(self, word: str) -> list[list[int]]:
+        """People whose field starts with `word` (for names: the first name)."""
+        return _prefixed(self.first_vocabulary, self.first, word)
+
+    def inside(self, word: str) -> list[list[int]]:
+        """People holding a word that contains `word` past its first letter."""
+        people = self.people
+        return [people[other] for other in self.vocabulary if word in other and not other.startswith(word)]
+
+    def near(self, word: str) -> list[tuple[float, list[int]]]:
+        """People holding a word a typo away from `word`, with rapidfuzz's ratio for that word."""
+        found = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
+                                limit=TYPO_WORDS)
+        return [(score, self.people[other]) for other, score, _ in found if other != word]
+
+
+def _prefixed(vocabulary: list[str], people: dict[str, list[int]], word: str) -> list[list[int]]:
+    start = bisect_left(vocabulary, word)
+    end = bisect_left(vocabulary, word + "\U0010ffff", start)
+    return [people[other] for other in vocabulary[start:end]]
+
+
+Tier = tuple[int, list[list[int]]]
+"""A score and the lists of people (index positions) who earn it."""
+
+
+class PeopleIndex:
+    """Search people by name, organisation, email, phone and notes, typo- and accent-tolerant.
+
+    People are kept in order of folded name, so equal scores come out alphabetically. Names and
+    organisations are looked up word by word in their vocabulary; emails, phones and notes are one
+    string per field with a line per person, searched with `str.find`. Only the people a query word
+    hits are ever scored.
+    """
+
+    def __init__(self, rows: Sequence[SearchRow]) -> None:
+        # Building allocates a few hundred thousand objects that form no cycles; collector passes
+        # over them while they are made would be pure overhead.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(rows)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self, rows: Sequence[SearchRow]) -> None:
+        self._rows: dict[int, SearchRow] = {row[0]: tuple(row) for row in rows}  # type: ignore[misc]
+        # Sorted by id first, so the stable sort by name leaves namesakes in id order.
+        by_id = sorted(self._rows)
+        keys = word_lines([self._rows[person_id][1] for person_id in by_id])
+        order = sorted(range(len(by_id)), key=keys.__getitem__)
+        self._ids: list[int] = list(map(by_id.__getitem__, order))
+        ordered = list(map(self._rows.__getitem__, self._ids))
+        self._names = _Field(list(map(keys.__getitem__, order)))
+        self._orgs = _Field(word_lines([row[2] for row in ordered], tidy=False))
+        self._emails = _Field(email_lines([row[3] for row in ordered]))
+        self._phones = _Field(digit_lines([row[4] for row in ordered]))
+        self._notes = _Field(word_lines([row[5] for row in ordered], tidy=False))
+        self._fields = (self._names, self._orgs, self._emails, self._phones, self._notes)
+        self._name_words = _Words(self._names.lines)
+        self._org_words = _Words(self._orgs.lines)
+        self._stale = False
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # -- keeping current -------------------------------------------------------------------------
+
+    def upsert(self, row: SearchRow) -> None:
+        """Add a person, or replace what the index knows about them (after an edit)."""
+        row = tuple(row)  # type: ignore[assignment]
+        self.remove(row[0])
+        self._rows[row[0]] = row
+        name_line = word_lines([row[1]])[0]
+        at = self._position(name_line, row[0])
+        self._ids.insert(at, row[0])
+        self._names.lines.insert(at, name_line)
+        self._orgs.lines.insert(at, word_lines([row[2]], tidy=False)[0])
+        self._emails.lines.insert(at, email_lines([row[3]])[0])
+        self._phones.lines.insert(at, digit_lines([row[4]])[0])
+        self._notes.lines.insert(at, word_lines([row[5]], tidy=False)[0])
+        self._stale = True
+
+    def remove(self, person_id: int) -> None:
+        """Forget a person; unknown ids are ignored."""
+        row = self._rows.pop(person_id, None)
+        if row is None:
+            return
+        at = self._position(word_lines([row[1]])[0], person_id)
+        for field in self._fields:
+            del field.lines[at]
+        del self._ids[at]
+        self._stale = True
+
+    def _position(self, name_line: str, person_id: int) -> int:
+        """Where a person with this folded name sits (or would sit): by name, then by id."""
+        names, ids = self._names.lines, self._ids
+        at = bisect_left(names, name_line)
+        while at < len(names) and names[at] == name_line and ids[at] < person_id:
+            at += 1
+        return at
+
+    def _refresh(self) -> None:
+        # Edits shift everyone's position, so the joined strings and word lists are rebuilt at the
+        # next search rather than patched, and only once however many edits came before it.
+        if self._stale:
+            for field in self._fields:
+                field.rebuild()
+            self._name_words = _Words(self._names.lines)
+            self._org_words = _Words(self._orgs.lines)
+            self._stale = False
+
+    # -- searching -------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int | None = None) -> list[int]:
+        """Person ids matching every word of `query`, best first; a blank query gives `[]`."""
+        self._refresh()
+        words = query_words(query)
+        if not words:
+            return []
+        digits = _phone_digits(query)
+        if digits is not None and len(words) > 1:
+            words = [digits]  # "+91 98450 55123" is one number, not three words
+        whole = self._names.hits("\n " + " ".join(words) + " \n")
+        if len(words) == 1:
+            order = _rank_single(self._tiers(words[0]) + [(NAME_WHOLE, [whole])], limit)
+        else:
+            order = self._rank_several(words, whole, limit)
+        return list(map(self._ids.__getitem__, order))
+
+    def _tiers(self, word: str) -> list[Tier]:
+        """Who `word` finds, grouped by how good a match it is for them."""
+        names, orgs = self._name_words, self._org_words
+        tiers: list[Tier] = [
+            (NAME_EXACT, names.exact(word)),
+            (NAME_START, names.first_prefix(word)),
+            (NAME_PREFIX, names.prefix(word)),
+            (ORG_EXACT, orgs.exact(word)),
+            (ORG_PREFIX, orgs.prefix(word)),
+        ]
+        if len(word) >= INSIDE_MIN_LENGTH:
+            tiers.append((NAME_INSIDE, names.inside(word)))
+            tiers.append((ORG_INSIDE, orgs.inside(word)))
+        if len(word) >= EMAIL_MIN_LENGTH:
+            tiers.append((EMAIL_PREFIX, [self._emails.hits(f" {word}")]))
+        if len(word) >= NOTE_MIN_LENGTH:
+            tiers.append((NOTE_PREFIX, [self._notes.hits(f" {word}")]))
+        if word.isdigit() and len(word) >= PHONE_MIN_DIGITS:
+            tiers.append((PHONE_DIGITS, [self._phones.hits(word)]))
+            national = word.lstrip("0")
+            if national != word and len(national) >= PHONE_MIN_DIGITS:
+                tiers.append((PHONE_NATIONAL, [self._phones.hits(national)]))
+        if len(word) >= TYPO_MIN_LENGTH and not word.isdigit():
+            # A typo scores below any exact find in the same field, more the closer it is.
+            tiers.extend((int(30 + score * 0.3), [people]) for score, people in names.near(word))
+            tiers.extend((int(20 + score * 0.25), [people]) for score, people in orgs.near(word))
+        return [tier for tier in tiers if tier[1]]
+
+    def _rank_several(self, words: list[str], whole: list[int], limit: int | None) -> list[int]:
+        """Order the people every word finds by the sum of each word's best score."""
+        best_per_word: list[dict[int, int]] = []
+        # Longest first: it usually finds fewest, and an empty result ends the search early.
+        for word in sorted(words, key=len, reverse=True):
+            best: dict[int, int] = {}
+            # Ascending, so a better tier overwrites a worse one for the same person.
+            for weight, people in sorted(self._tiers(word), key=lambda tier: tier[0]):
+                best.update(dict.fromkeys(chain.from_iterable(people), weight))
+            if not best:
+                return []
+            best_per_word.append(best)
+        best_per_word.sort(key=len)
+        candidates = set(best_per_word[0]).intersection(*best_per_word[1:])
+        if not candidates:
+            return []
+        bonus = dict.fromkeys(self._names.hits("\n " + " ".join(words)), PHRASE_START_BONUS)
+        for person in whole:
+            bonus[person] = PHRASE_START_BONUS + PHRASE_WHOLE_BONUS
+        scored = sorted(
+            (-(sum(best[person] for best in best_per_word) + bonus.get(person, 0)), person)
+            for person in candidates
+        )
+        if limit is not None:
+            scored = scored[:limit]
+        return [person for _, person in scored]
+
+
+def _rank_single(tiers: list[Tier], limit: int | None) -> list[int]:
+    """Best tier first; within a tier, index order (alphabetical). Set work only, no per-person Python."""
+    by_weight: dict[int, list[list[int]]] = {}
+    for weight, people in tiers:
+        by_weight.setdefault(weight, []).extend(people)
+    order: list[int] = []
+    seen: set[int] = set()
+    for weight in sorted(by_weight, reverse=True):
+        group = set().union(*by_weight[weight])
+        group -= seen
+        seen |= group
+        order.extend(sorted(group))
+        if limit is not None and len(order) >= limit:
+            return order[:limit]
+    return order
+
+
+def _phone_digits(query: str) -> str | None:
+    """The digits of a query that looks like a phone number (`+91 98450-55`), else None."""
+    text = query.strip()
+    if not _PHONE_LIKE.fullmatch(text):
+        return None
+    digits = re.sub(r"\D", "", text)
+    return digits if len(digits) >= PHONE_MIN_DIGITS else None
+
+
+def resolve_person(query: str, rows: Sequence[SearchRow]) -> tuple[int | None, list[int]]:
+    """Which person a command-line PERSON argument means.
+
+    An id, then an exact (case-insensitive) name if only one person has it, then a clear fuzzy
+    winner among names (score >= 80 and 10 ahead of the runner-up, or the only candidate at >= 80).
+    Returns `(id, [id])` when resolved, `(None, candidates best first, at most 10)` when ambiguous,
+    `(None, [])` when nothing matches.
+    """
+    text = query.strip()
+    if not text:
+        return None, []
+    if text.lstrip("#").isdigit():
+        wanted = int(text.lstrip("#"))
+        if any(row[0] == wanted for row in rows):
+            return wanted, [wanted]
+    plain = " ".join(text.casefold().split())
+    exact = [row[0] for row in rows if " ".join(row[1].casefold().split()) == plain]
+    if len(exact) == 1:
+        return exact[0], exact
+    ids = [row[0] for row in rows]
+    names = [row[1] for row in rows]
+    matches = process.extract(fold(text), names, scorer=fuzz.WRatio, processor=_fold_name,
+                              score_cutoff=RESOLVE_CUTOFF, limit=None)
+    # Best score first; people sharing a score keep the alphabetical order of their names.
+    matches.sort(key=lambda match: (-match[1], fold(match[0]), ids[match[2]]))
+    if not matches:
+        return None, []
+    top_score = matches[0][1]
+    runner_up = matches[1][1] if len(matches) > 1 else None
+    if top_score >= RESOLVE_WINNER and (runner_up is None or top_score - runner_up >= RESOLVE_LEAD):
+        winner = ids[matches[0][2]]
+        return winner, [winner]
+    return None, [ids[index] for _, _, index in matches[:RESOLVE_CANDIDATES]]
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(fold(name).split())
