@@ -31,6 +31,8 @@ _FORMATTING = str.maketrans("", "", " ()-.+/\t\u00a0")
 def phone_digits(value: str) -> str:
     """The significant digits of a phone number: no extension, no `00`/`+` or trunk `0` prefix."""
     text = value.strip()
+    if "(0)" in text:
+        text = text.replace("(0)", "")  # "+44 (0)20 ...": the trunk 0 shown for national callers
     digits = text.translate(_FORMATTING)
     if not (digits.isascii() and digits.isdigit()):  # letters, an extension, a tel: URI...
         if text[:4].lower() == "tel:":

@@ -1,0 +1,99 @@
+"""Opening the database: private file, pragmas, path resolution, two writers at once."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+import time
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from tiecrm.store.db import default_db_path, init_db, resolve_db_path
+from tiecrm.store.repository import Repository
+
+
+def test_init_creates_private_file_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "tiecrm.db"
+    db = init_db(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    db.execute_sql("INSERT INTO import_batch (started_at, source, added, updated, unchanged, skipped) "
+                   "VALUES ('2026-01-01 00:00:00', 'x', 0, 0, 0, 0)")
+    # The write-ahead log SQLite creates next to the file is as private as the file.
+    wal = path.with_name(path.name + "-wal")
+    assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
+    db.close()
+
+
+def test_foreign_keys_cascade_and_are_enforced(tmp_path: Path) -> None:
+    db = init_db(tmp_path / "t.db")
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        db.execute_sql("INSERT INTO phone (person_id, value, label, key) VALUES (999, '1', '', NULL)")
+    db.close()
+
+
+def test_cli_path_wins_over_env_which_wins_over_default(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TIECRM_DB", str(tmp_path / "from-env.db"))
+    assert resolve_db_path(str(tmp_path / "from-cli.db")) == tmp_path / "from-cli.db"
+    assert resolve_db_path(None) == tmp_path / "from-env.db"
+    monkeypatch.delenv("TIECRM_DB")
+    assert resolve_db_path(None) == platformdirs.user_data_path("tiecrm") / "tiecrm.db"
+    assert default_db_path() == platformdirs.user_data_path("tiecrm") / "tiecrm.db"
+    monkeypatch.setenv("TIECRM_DB", "~/x.db")
+    assert resolve_db_path("") == Path("~/x.db").expanduser()
+
+
+def test_second_repository_writes_while_the_first_holds_a_read(db_path: Path, fixed_now) -> None:
+    first = Repository(db_path, now=lambda: fixed_now)
+    first.import_drafts([])
+    person_id = first.db.execute_sql(
+        "INSERT INTO person (uid, name, org, title, note, photo_type, bucket, position, created_at, updated_at) "
+        "VALUES ('u1', 'Asha Rao', '', '', '', '', 'inner', 0, '2026-01-01', '2026-01-01')"
+    ).lastrowid
+    second = Repository(db_path, now=lambda: fixed_now)
+    # The first connection keeps a read transaction open (the app showing a list)...
+    first.db.execute_sql("BEGIN")
+    assert first.db.execute_sql("SELECT COUNT(*) FROM interaction").fetchone()[0] == 0
+    # ...and a shell command on the second logs time meanwhile: WAL readers do not block the writer.
+    logged = second.log_interaction(person_id, 20, "call")
+    assert first.db.execute_sql("SELECT COUNT(*) FROM interaction").fetchone()[0] == 0  # its snapshot
+    first.db.execute_sql("COMMIT")
+    assert [i.id for i in first.get_person(person_id).interactions] == [logged.id]
+    first.close()
+    second.close()
+
+
+def test_second_writer_waits_for_the_first_instead_of_failing(db_path: Path, fixed_now) -> None:
+    repo = Repository(db_path, now=lambda: fixed_now)
+    person_id = repo.db.execute_sql(
+        "INSERT INTO person (uid, name, org, title, note, photo_type, bucket, position, created_at, updated_at) "
+        "VALUES ('u1', 'Asha Rao', '', '', '', '', 'inner', 0, '2026-01-01', '2026-01-01')"
+    ).lastrowid
+    locked = threading.Event()
+
+    def hold_write_lock() -> None:
+        conn = sqlite3.connect(db_path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE person SET note = 'busy' WHERE id = ?", (person_id,))
+        locked.set()
+        time.sleep(0.4)
+        conn.execute("COMMIT")
+        conn.close()
+
+    holder = threading.Thread(target=hold_write_lock)
+    holder.start()
+    locked.wait(5)
+    start = time.perf_counter()
+    repo.log_interaction(person_id, 5)  # would raise "database is locked" without a busy timeout
+    waited = time.perf_counter() - start
+    holder.join()
+    assert waited >= 0.2
+    assert repo.get_summary(person_id).note == "busy"
+    assert repo.get_summary(person_id).minutes_invested == 5
+    repo.close()
