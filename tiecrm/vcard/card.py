@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tiecrm.domain import Address, CardDraft, Email, Phone
 from tiecrm.vcard.dates import parse_birthday
-from tiecrm.vcard.lines import ContentLine, Params, content_lines, parse_params
+from tiecrm.vcard.lines import NeedsLineByLine, content_lines, is_name, parse_params, unfolded_lines
 from tiecrm.vcard.photo import read_photo
 from tiecrm.vcard.split import CardChunk
 from tiecrm.vcard.values import custom_label, decoded_value, split_escaped, unescape
 
 NO_NAME = "(no name)"
-_EMPTY = Params()
 # Type words that say nothing a person would use as a label.
 _NOISE = {
     "VOICE", "INTERNET", "PREF", "QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT",
@@ -20,7 +20,12 @@ _NOISE = {
 }
 _APPLE_LABEL = re.compile(r"_?\$!<(.*)>!\$_?", re.DOTALL)
 _N_ORDER = (3, 1, 2, 0, 4)  # prefix, given, additional, family, suffix
-
+(_TEL, _EMAIL, _FN, _N, _LABEL, _ORG, _TITLE, _NOTE, _ADR, _BDAY, _PHOTO, _UID, _VERSION, _SKIP) = range(14)
+_KINDS = {
+    "TEL": _TEL, "EMAIL": _EMAIL, "FN": _FN, "N": _N, "X-ABLABEL": _LABEL, "ORG": _ORG,
+    "TITLE": _TITLE, "NOTE": _NOTE, "ADR": _ADR, "BDAY": _BDAY, "PHOTO": _PHOTO, "UID": _UID,
+    "VERSION": _VERSION, "BEGIN": _SKIP, "END": _SKIP,
+}
 
 def label_from_types(types: list[str]) -> str:
     """`cell`, `work fax`... from upper-cased types, without noise (`voice`, `pref`, `x-...`)."""
@@ -34,6 +39,20 @@ def label_from_types(types: list[str]) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=4096)
+def params_label(params: str) -> str:
+    """The label a parameter string gives: Samsung's X-CUSTOM text, else the types."""
+    if not params:
+        return ""
+    parsed = parse_params(params)
+    if parsed.custom:
+        label = custom_label(parsed.custom[0])
+        if label:
+            return label
+    return label_from_types(parsed.types())
+
+
+@functools.lru_cache(maxsize=1024)
 def apple_label(value: str) -> str:
     """`_$!<Mobile>!$_` -> `mobile` (Apple's built-in labels); custom text stays as written."""
     text = unescape(value).strip()
@@ -47,143 +66,177 @@ def _one_line(text: str) -> str:
     return ", ".join(part.strip() for part in text.split("\n") if part.strip())
 
 
-class _CardReader:
-    """Reads the properties tiecrm understands; everything else stays only in `raw`."""
+def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list[str]) -> CardDraft | None:
+    """Read a card; None when it has no property.
 
-    def __init__(self, chunk: CardChunk, source: str) -> None:
-        self.chunk = chunk
-        self.source = source
-        self.warnings: list[str] = []
-        self.fn = ""
-        self.n: list[str] | None = None
-        self.first_org = ""
-        self.phones: list[tuple[str, str, str]] = []  # value, group, label from types
-        self.emails: list[tuple[str, str, str]] = []
-        self.addresses: list[tuple[str, str, str]] = []
-        self.group_labels: dict[str, str] = {}
-        self.content = False
+    Fast path: `items` are unfolded lines, tokenized here, and anything odd (or any warning, which
+    would need a line number) raises NeedsLineByLine. Slow path: `items` are
+    (group, name, params, value, line number) rows from `content_lines`.
+    """
+    draft = CardDraft(name="", raw=chunk.raw, source=source, line=chunk.line)
+    fn = ""
+    n_value: str | None = None
+    first_org = ""
+    phones: list[tuple[str, str, str]] = []  # value, group, label from parameters
+    emails: list[tuple[str, str, str]] = []
+    addresses: list[tuple[str, str, str]] = []
+    seen_phones: set[str] = set()
+    seen_emails: set[str] = set()
+    group_labels: dict[str, str] = {}
+    notes: list[str] = []
+    content = False
 
-    def text(self, line: ContentLine, params: Params) -> str:
-        if params is _EMPTY:
-            return line.value
-        value, clean = decoded_value(line.value, params, "")
-        if not clean:
-            self.warnings.append(f"{line.line}: {line.name} has bytes that are not valid in its charset")
-        return value
+    def warn(number: int, reason: str) -> None:
+        if fast:
+            raise NeedsLineByLine
+        warnings.append(f"{number}: {reason}")
 
-    def read(self) -> CardDraft:
-        lines, self.warnings = content_lines(self.chunk.segments)
-        draft = CardDraft(name="", raw=self.chunk.raw, source=self.source, line=self.chunk.line)
-        notes: list[str] = []
-        for line in lines:
-            name = line.name
-            if name == "VERSION":
-                if not draft.version:
-                    draft.version = line.value.strip()
-                continue
-            if name == "BEGIN" or name == "END":
-                continue
-            self.content = True
-            params = parse_params(line.params) if line.params else _EMPTY
-            if name == "TEL":
-                self._contact(line, params, self.phones, "tel:")
-            elif name == "EMAIL":
-                self._contact(line, params, self.emails, "mailto:")
-            elif name == "FN":
-                if not self.fn:
-                    self.fn = unescape(self.text(line, params)).strip()
-            elif name == "N":
-                if self.n is None:
-                    self.n = [unescape(part).strip() for part in split_escaped(self.text(line, params))]
-            elif name == "X-ABLABEL":
-                if line.group:
-                    self.group_labels.setdefault(line.group.upper(), apple_label(self.text(line, params)))
-            elif name == "ORG":
-                if not draft.org:
-                    parts = [unescape(part).strip() for part in split_escaped(self.text(line, params))]
-                    draft.org = ", ".join(part for part in parts if part)
-                    self.first_org = next((part for part in parts if part), "")
-            elif name == "TITLE":
-                if not draft.title:
-                    draft.title = unescape(self.text(line, params)).strip()
-            elif name == "NOTE":
-                note = unescape(self.text(line, params)).strip()
-                if note:
-                    notes.append(note)
-            elif name == "ADR":
-                parts = [_one_line(unescape(part)) for part in split_escaped(self.text(line, params))]
-                flat = ", ".join(part for part in parts if part)
-                if flat:
-                    self.addresses.append((flat, line.group, self._label(params)))
-            elif name == "BDAY":
-                if draft.birthday is None:
-                    omit = "X-APPLE-OMIT-YEAR" in params.named
-                    draft.birthday = parse_birthday(unescape(self.text(line, params)), omit)
-            elif name == "PHOTO":
-                if draft.photo is None and not draft.photo_url:
-                    photo = read_photo(line.value, params)
-                    if photo.error:
-                        self.warnings.append(f"{line.line}: {photo.error}")
-                    draft.photo, draft.photo_type, draft.photo_url = photo.data, photo.kind, photo.url
-            elif name == "UID":
-                if draft.uid is None:
-                    draft.uid = unescape(self.text(line, params)).strip() or None
-            elif name.startswith("X-TIECRM-"):
-                draft.tiecrm[name[9:].lower()] = unescape(self.text(line, params)).strip()
-
-        draft.note = "\n\n".join(notes)
-        draft.phones = [Phone(v, self.group_labels.get(g.upper(), "") or t) for v, g, t in self.phones]
-        draft.emails = [Email(v, self.group_labels.get(g.upper(), "") or t) for v, g, t in self.emails]
-        draft.addresses = [Address(v, self.group_labels.get(g.upper(), "") or t) for v, g, t in self.addresses]
-        draft.name = self._name(draft)
-        if not self.chunk.closed:
-            self.warnings.append(f"{self.chunk.line}: no END:VCARD")
-        self.warnings.sort(key=lambda warning: int(warning.split(":", 1)[0]))
-        draft.warnings = self.warnings
-        return draft
-
-    def _label(self, params: Params) -> str:
-        if params is _EMPTY:
-            return ""
-        if params.custom:
-            label = custom_label(params.custom[0])
-            if label:
-                return label
-        return label_from_types(params.types())
-
-    def _contact(self, line: ContentLine, params: Params, into: list, scheme: str) -> None:
-        value = unescape(self.text(line, params)).strip()
-        if value[: len(scheme)].lower() == scheme:
-            value = value[len(scheme):].strip()
-        if not value:
-            return
-        if scheme == "tel:":
-            if any(value == seen for seen, _, _ in into):
-                return
+    number = 0
+    for item in items:
+        if fast:
+            head, colon, value = item.partition(":")
+            if not colon or '"' in head:
+                if not item or item.isspace():
+                    continue
+                raise NeedsLineByLine
+            name, _, params = head.partition(";")
+            group = ""
+            if "." in name:
+                group, _, name = name.partition(".")
+                if group and not is_name(group):
+                    raise NeedsLineByLine
         else:
-            folded = value.casefold()
-            if any(folded == seen.casefold() for seen, _, _ in into):
-                return
-        into.append((value, line.group, self._label(params)))
+            group, name, params, value, number = item
+        name = name.upper()
+        kind = _KINDS.get(name)
+        if kind == _SKIP:
+            continue
+        if kind == _VERSION:
+            if not draft.version:
+                draft.version = value.strip()
+            continue
+        content = True
+        if kind is None:
+            if fast and not is_name(name):
+                raise NeedsLineByLine
+            if name.startswith("X-TIECRM-"):
+                draft.tiecrm[name[9:].lower()] = unescape(value).strip()
+            continue
+        parsed = parse_params(params) if params else None
+        if parsed is not None and parsed.qp and "=" in value:
+            value, clean = decoded_value(value, parsed, "")
+            if not clean:
+                warn(number, f"{name} has bytes that are not valid in its charset")
+        if kind == _TEL or kind == _EMAIL:
+            text = unescape(value).strip() if "\\" in value else value.strip()
+            if ":" in text:
+                scheme = "tel:" if kind == _TEL else "mailto:"
+                if text[: len(scheme)].lower() == scheme:
+                    text = text[len(scheme):].strip()
+            if not text:
+                continue
+            if kind == _TEL:
+                if text in seen_phones:
+                    continue
+                seen_phones.add(text)
+                phones.append((text, group, params_label(params)))
+            else:
+                folded = text.casefold()
+                if folded in seen_emails:
+                    continue
+                seen_emails.add(folded)
+                emails.append((text, group, params_label(params)))
+        elif kind == _LABEL:
+            if group:
+                group_labels.setdefault(group.upper(), apple_label(value))
+        elif kind == _FN:
+            if not fn:
+                fn = unescape(value).strip()
+        elif kind == _N:
+            if n_value is None:
+                n_value = value  # only needed when there is no FN
+        elif kind == _ORG:
+            if not draft.org:
+                parts = [unescape(part).strip() for part in split_escaped(value)]
+                draft.org = ", ".join(part for part in parts if part)
+                first_org = next((part for part in parts if part), "")
+        elif kind == _TITLE:
+            if not draft.title:
+                draft.title = unescape(value).strip()
+        elif kind == _NOTE:
+            note = unescape(value).strip()
+            if note:
+                notes.append(note)
+        elif kind == _ADR:
+            parts = [_one_line(unescape(part)) for part in split_escaped(value)]
+            flat = ", ".join(part for part in parts if part)
+            if flat:
+                addresses.append((flat, group, params_label(params)))
+        elif kind == _BDAY:
+            if draft.birthday is None:
+                omit = parsed is not None and "X-APPLE-OMIT-YEAR" in parsed.named
+                draft.birthday = parse_birthday(unescape(value), omit)
+        elif kind == _PHOTO:
+            if draft.photo is None and not draft.photo_url:
+                photo = read_photo(value, parsed or parse_params(""))
+                if photo.error:
+                    warn(number, photo.error)
+                draft.photo, draft.photo_type, draft.photo_url = photo.data, photo.kind, photo.url
+        elif kind == _UID:
+            if draft.uid is None:
+                draft.uid = unescape(value).strip() or None
 
-    def _name(self, draft: CardDraft) -> str:
-        if self.fn:
-            return self.fn
-        if self.n:
-            parts = [self.n[i] for i in _N_ORDER if i < len(self.n) and self.n[i]]
-            if parts:
-                return " ".join(parts)
-        if self.first_org:
-            return self.first_org
-        if draft.emails:
-            return draft.emails[0].value
-        if draft.phones:
-            return draft.phones[0].value
-        return NO_NAME
+    if not content:
+        return None
+    draft.note = "\n\n".join(notes)
+    if group_labels:
+        draft.phones = [Phone(v, group_labels.get(g.upper(), "") or t) for v, g, t in phones]
+        draft.emails = [Email(v, group_labels.get(g.upper(), "") or t) for v, g, t in emails]
+        draft.addresses = [Address(v, group_labels.get(g.upper(), "") or t) for v, g, t in addresses]
+    else:
+        draft.phones = [Phone(v, t) for v, _, t in phones]
+        draft.emails = [Email(v, t) for v, _, t in emails]
+        draft.addresses = [Address(v, t) for v, _, t in addresses]
+    draft.name = _name(fn, n_value, first_org, draft)
+    return draft
+
+
+def _name(fn: str, n_value: str | None, first_org: str, draft: CardDraft) -> str:
+    if fn:
+        return fn
+    if n_value:
+        n_parts = [unescape(part).strip() for part in split_escaped(n_value)]
+        parts = [n_parts[i] for i in _N_ORDER if i < len(n_parts) and n_parts[i]]
+        if parts:
+            return " ".join(parts)
+    if first_org:
+        return first_org
+    if draft.emails:
+        return draft.emails[0].value
+    if draft.phones:
+        return draft.phones[0].value
+    return NO_NAME
+
+
+def _slow(chunk: CardChunk, source: str) -> CardDraft | None:
+    lines, warnings = content_lines(chunk.segments)
+    rows = [(line.group, line.name, line.params, line.value, line.line) for line in lines]
+    draft = _read(rows, False, chunk, source, warnings)
+    if draft is not None:
+        warnings.sort(key=lambda warning: int(warning.split(":", 1)[0]))
+        draft.warnings = warnings
+    return draft
 
 
 def build_draft(chunk: CardChunk, source: str) -> CardDraft | None:
-    """The card as a CardDraft, or None when it holds no property at all (an empty card)."""
-    reader = _CardReader(chunk, source)
-    draft = reader.read()
-    return draft if reader.content else None
+    """The card as a CardDraft, or None when it holds no property at all (an empty card).
+
+    Well-formed cards take a fast path of C string methods; a card with lines that are not
+    properties, or that needs a warning naming a line, is read again line by line."""
+    try:
+        draft = _read(unfolded_lines(chunk.segments), True, chunk, source, [])
+    except NeedsLineByLine:
+        draft = _slow(chunk, source)
+    if draft is not None and not chunk.closed:
+        draft.warnings.insert(0, f"{chunk.line}: no END:VCARD")
+    return draft

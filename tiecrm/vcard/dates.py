@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from tiecrm.domain import Birthday
@@ -13,12 +12,16 @@ _NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})(?:T.*)?")
 _NO_YEAR_MARKERS = {0, 1604}
 
 
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _valid(month: int, day: int, year: int | None) -> bool:
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month - 1]:
         return False
-    # Year-less dates are checked against a leap year so 29 February stays valid.
-    days = calendar.monthrange(year if year else 2000, month)[1]
-    return 1 <= day <= days
+    # Year-less dates allow 29 February; a real year must be a leap year for it.
+    if month == 2 and day == 29 and year is not None:
+        return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return True
 
 
 def parse_birthday(value: str, omit_year: bool = False) -> Birthday | None:
@@ -29,6 +32,13 @@ def parse_birthday(value: str, omit_year: bool = False) -> Birthday | None:
         omit_year: the property carried `X-APPLE-OMIT-YEAR`, so the year written is a placeholder.
     """
     text = value.strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        # The common `YYYY-MM-DD`, without a regular expression.
+        if text[5:7].isdigit() and text[8:].isdigit():
+            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
+            if omit_year or year in _NO_YEAR_MARKERS:
+                return Birthday(month, day, None) if _valid(month, day, None) else None
+            return Birthday(month, day, year) if _valid(month, day, year) else None
     match = _NO_YEAR.fullmatch(text)
     if match:
         month, day = int(match.group(1)), int(match.group(2))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 # A fold (CRLF/LF + space or tab) placed in the middle of a multi-byte UTF-8 character.
 # The fold is moved after the character instead of removed, so line numbers stay right.
-_SPLIT_CHAR_FOLD = re.compile(rb"([\xc2-\xf4][\x80-\xbf]*)(\r?\n[ \t])([\x80-\xbf]+)")
+_SPLIT_CHAR_FOLD = re.compile(rb"([\xc2-\xf4][\x80-\xbf]*)(\n[ \t])([\x80-\xbf]+)")
 _DECLARED_CHARSET = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 _BOMS = (
@@ -72,6 +72,9 @@ def decode_vcard_bytes(data: bytes) -> DecodedText:
     wide = _utf16_without_bom(data)
     if wide:
         return DecodedText(normalise_newlines(data.decode(wide, errors="replace")), wide)
+    if b"\r" in data:
+        # Safe on bytes for every codec left (UTF-8, cp125x, Shift_JIS): CR and LF are never trail bytes.
+        data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
     text = _try(data, "utf-8")
     if text is not None:

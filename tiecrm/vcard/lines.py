@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -10,6 +12,8 @@ _LINE = re.compile(r'(?:([\w-]*)\.)?([\w-]+)((?:;(?:"[^"]*"|[^";:])*)*):(.*)', r
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
 # After a QP soft break, a fold that cut an escape (`=D0=` + ` B0`) rather than a real leading space.
 _FOLDED_ESCAPE = re.compile(r"[ \t]+[0-9A-Fa-f]{2}(?:=|;|$)")
+_NAME = re.compile(r"[\w-]+")
+_QP_WORD = re.compile(r"quoted-printable", re.IGNORECASE)
 _PARAM_PIECE = re.compile(r'(?:[^;"]|"[^"]*")+')
 _PARAM_VALUE = re.compile(r'"([^"]*)"|([^,]+)')
 _CARET = re.compile(r"\^([n'^])")
@@ -35,6 +39,8 @@ class Params:
     named: dict[str, list[str]] = field(default_factory=dict)
     bare: list[str] = field(default_factory=list)
     custom: list[str] = field(default_factory=list)
+    qp: bool = False  # the value is quoted-printable
+    charset: str = ""  # Python codec named by CHARSET=, '' when absent or unknown
 
     def first(self, name: str) -> str:
         values = self.named.get(name)
@@ -64,12 +70,17 @@ def _decode_caret(value: str) -> str:
     return _CARET.sub(lambda m: _CARET_MAP[m.group(1)], value) if "^" in value else value
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_params(text: str) -> Params:
-    """Parse `;TYPE=cell;PREF;X-CUSTOM(...)` into a Params; empty pieces (`;;`) are ignored."""
+    """Parse `;TYPE=cell;PREF;X-CUSTOM(...)` into a Params; empty pieces (`;;`) are ignored.
+
+    Cached: phone exports repeat a handful of parameter strings, so callers must not change the result."""
     params = Params()
     if not text:
         return params
-    pieces = text[1:].split(";") if '"' not in text else _PARAM_PIECE.findall(text)
+    if text[0] == ";":
+        text = text[1:]
+    pieces = text.split(";") if '"' not in text else _PARAM_PIECE.findall(text)
     for piece in pieces:
         piece = piece.strip()
         if not piece:
@@ -84,6 +95,13 @@ def parse_params(text: str) -> Params:
         values = [_decode_caret(m.group(1) if m.group(1) is not None else m.group(2))
                   for m in _PARAM_VALUE.finditer(value)]
         params.named.setdefault(name.strip().upper(), []).extend(values)
+    params.qp = params.encoding() == "QUOTED-PRINTABLE"
+    declared = params.first("CHARSET")
+    if declared:
+        try:
+            params.charset = codecs.lookup(declared).name
+        except LookupError:
+            params.charset = ""
     return params
 
 
@@ -122,6 +140,80 @@ class _Collector:
         self.out.append(ContentLine(self.line, group or "", name.upper(), params, value))
 
 
+def _after_soft_break(line: str) -> str:
+    """The next line after a soft break; leading whitespace there is usually a fold, not text."""
+    if line[:1] not in (" ", "\t"):
+        return line
+    if _FOLDED_ESCAPE.match(line):
+        return "=" + line.lstrip(" \t")  # `=D0=` + ` B0`: the fold cut an escape
+    stripped = line.lstrip(" \t")
+    return stripped if stripped.startswith("=") else line
+
+
+def _join_soft_breaks(text: str) -> str:
+    """Join quoted-printable soft breaks (a QP value's line ending in `=`) with the lines that follow."""
+    out: list[str] = []
+    last = 0
+    size = len(text)
+    for word in _QP_WORD.finditer(text):
+        at = word.start()
+        if at < last:
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        if ":" in text[line_start:at]:
+            continue  # the words are in a value, not in the parameters
+        end = text.find("\n", at)
+        if end == -1 or text[end - 1] != "=":
+            continue
+        out.append(text[last:end - 1])
+        pos = end + 1
+        while True:
+            stop = text.find("\n", pos)
+            if stop == -1:
+                stop = size
+            line = _after_soft_break(text[pos:stop])
+            if line.endswith("="):
+                out.append(line[:-1])
+                pos = stop + 1
+                if stop < size:
+                    continue
+            else:
+                out.append(line)
+            last = stop
+            break
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+class NeedsLineByLine(Exception):
+    """The fast path met something only `content_lines` handles (or a warning that needs a line number)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_name(text: str) -> bool:
+    return _NAME.fullmatch(text) is not None
+
+
+def is_name(text: str) -> bool:
+    """A property or group name: letters, digits, `-`, `_` (cached; names repeat in every card)."""
+    return _is_name(text)
+
+
+def unfolded_lines(segments: list[tuple[int, str]]) -> list[str]:
+    """The physical lines of a single-segment card with soft breaks and folds joined, by C string
+    methods. Raises NeedsLineByLine for nested cards (several segments)."""
+    if len(segments) != 1:
+        raise NeedsLineByLine
+    text = segments[0][1]
+    if "=\n" in text:
+        text = _join_soft_breaks(text)
+    if "\n " in text or "\n\t" in text:
+        text = text.replace("\n ", "").replace("\n\t", "")
+    return text.split("\n")
+
+
 def content_lines(segments: list[tuple[int, str]]) -> tuple[list[ContentLine], list[str]]:
     """Logical content lines of a card from its (first line number, text) segments, plus warnings
     (`"LINE: reason"`) for lines that had to be skipped."""
@@ -137,13 +229,7 @@ def content_lines(segments: list[tuple[int, str]]) -> tuple[list[ContentLine], l
             first_char = physical[0]
             if collector.text is not None:
                 if qp:
-                    if first_char in " \t":
-                        if _FOLDED_ESCAPE.match(physical):
-                            collector.text += "=" + physical.lstrip(" \t")
-                            physical = ""
-                        elif physical.lstrip(" \t").startswith("="):
-                            physical = physical.lstrip(" \t")
-                    collector.text += physical
+                    collector.text += _after_soft_break(physical)
                     qp = collector.text.endswith("=")
                     if qp:
                         collector.text = collector.text[:-1]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # BEGIN:VCARD / END:VCARD lines, with an optional group prefix (`TEST.BEGIN:VCARD`, `.BEGIN:VCARD`).
-_MARKER = re.compile(r"^[ \t]*(?:[\w-]*\.)?(BEGIN|END):VCARD[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_MARKER = re.compile(r"[ \t]*(?:[\w-]*\.)?(BEGIN|END):VCARD[ \t]*", re.IGNORECASE)
+# A case-insensitive literal is searched fast; a multi-line `^...$` pattern is tried at every character.
+_VCARD_WORD = re.compile(r":vcard", re.IGNORECASE)
 # Address-book wrappers some servers put around the cards; they carry nothing to import.
 _WRAPPER = re.compile(r"^[ \t]*(?:BEGIN|END):VADDRESSBOOK[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
@@ -30,27 +32,9 @@ class Stray:
     reason: str
 
 
-@dataclass
-class _Open:
-    line: int
-    begin_text: str
-    seg_start: int
-    seg_line: int
-    segments: list[tuple[int, str]] = field(default_factory=list)
-
-
-class _LineCounter:
-    """Line numbers for increasing offsets into the text, counted once."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.line = 1
-
-    def at(self, offset: int) -> int:
-        self.line += self.text.count("\n", self.pos, offset)
-        self.pos = offset
-        return self.line
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:] if end == -1 else text[start:end + 1]
 
 
 def _content_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -65,60 +49,85 @@ def _content_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def split_cards(text: str) -> tuple[list[CardChunk], list[Stray]]:
     """Cards in order of their BEGIN line, and the stretches of text outside every card."""
-    lines = _LineCounter(text)
     cards: list[CardChunk] = []
     strays: list[tuple[int, int, int | None]] = []  # (first line, last line, stray END line)
-    stack: list[_Open] = []
+    # Open cards: [BEGIN line, BEGIN offset, segment start offset, segment first line, segments].
+    stack: list[list] = []
     outside = 0
     size = len(text)
+    count = text.count
+    pos, line = 0, 1  # line number of offset `pos`, advanced as markers are found
 
-    def note_outside(end: int, stray_end: int | None) -> None:
+    def note_outside(end: int, stray_end: bool) -> None:
+        nonlocal pos, line
         span = _content_span(text, outside, end)
         if span is not None:
-            first_line = lines.at(span[0])
-            last_line = lines.at(span[1])
-            strays.append((first_line, last_line, last_line if stray_end is not None else None))
+            line += count("\n", pos, span[0])
+            first_line = line
+            line += count("\n", span[0], span[1])
+            pos = span[1]
+            strays.append((first_line, line, line if stray_end else None))
 
-    for match in _MARKER.finditer(text):
-        start = match.start()
-        stop = match.end() + 1 if match.end() < size else match.end()
-        is_begin = match.group(1).upper() == "BEGIN"
+    for word in _VCARD_WORD.finditer(text):
+        at, end = word.start(), word.end()
+        # Fast path for the usual `\nBEGIN:VCARD\n`; anything else is checked with the full pattern.
+        after = text[end:end + 1]
+        if after == "\n" and text[at - 5:at].upper() == "BEGIN" and text[at - 6:at - 5] in ("\n", ""):
+            start, is_begin = at - 5, True
+        elif after == "\n" and text[at - 3:at].upper() == "END" and text[at - 4:at - 3] in ("\n", ""):
+            start, is_begin = at - 3, False
+        else:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", end)
+            if end == -1:
+                end = size
+            match = _MARKER.fullmatch(text, start, end)
+            if match is None:
+                continue
+            is_begin = match.group(1).upper() == "BEGIN"
+        stop = end + 1 if end < size else end
         if not stack:
-            if is_begin:
-                note_outside(start, None)
-            else:
-                note_outside(stop, start)
+            if not is_begin:
+                note_outside(stop, True)
                 outside = stop
                 continue
-        line = lines.at(start)
+            if outside < start:
+                note_outside(start, False)
+        line += count("\n", pos, start)
+        pos = start
         if is_begin:
             if stack:
                 top = stack[-1]
-                top.segments.append((top.seg_line, text[top.seg_start:start]))
-            stack.append(_Open(line, text[start:stop], stop, line + 1))
+                top[4].append((top[3], text[top[2]:start]))
+            stack.append([line, start, stop, line + 1, []])
             continue
-        card = stack.pop()
-        card.segments.append((card.seg_line, text[card.seg_start:start]))
-        raw = card.begin_text + "".join(seg for _, seg in card.segments) + text[start:stop]
-        cards.append(CardChunk(card.line, raw, card.segments, closed=True))
+        begin_line, begin_at, seg_start, seg_line, segments = stack.pop()
+        if segments:
+            # Nested cards were cut out: the outer card keeps its own lines only.
+            segments.append((seg_line, text[seg_start:start]))
+            raw = _line_at(text, begin_at) + "".join(s for _, s in segments) + text[start:stop]
+        else:
+            segments = [(seg_line, text[seg_start:start])]
+            raw = text[begin_at:stop]
+        cards.append(CardChunk(begin_line, raw, segments, True))
         if stack:
-            stack[-1].seg_start = stop
-            stack[-1].seg_line = line + 1
+            stack[-1][2] = stop
+            stack[-1][3] = line + 1
         else:
             outside = stop
 
     if stack:
         # Cards still open at the end of the file are imported anyway (with a warning).
         # The innermost one runs to the end; the outer ones stop where their nested card began.
-        innermost = stack[-1]
-        innermost.segments.append((innermost.seg_line, text[innermost.seg_start:size]))
-        for card in stack:
-            raw = card.begin_text + "".join(seg for _, seg in card.segments)
-            cards.append(CardChunk(card.line, raw, card.segments, closed=False))
-    else:
-        note_outside(size, None)
+        stack[-1][4].append((stack[-1][3], text[stack[-1][2]:size]))
+        for begin_line, begin_at, _start, _line, segments in stack:
+            begin_text = _line_at(text, begin_at)
+            cards.append(CardChunk(begin_line, begin_text + "".join(s for _, s in segments), segments, False))
+    elif outside < size:
+        note_outside(size, False)
 
-    cards.sort(key=lambda chunk: chunk.line)
+    if len(cards) > 1 and any(a.line > b.line for a, b in zip(cards, cards[1:])):
+        cards.sort(key=lambda chunk: chunk.line)
     return cards, [_describe(first, last, end, bool(cards)) for first, last, end in strays]
 
 

@@ -41,11 +41,6 @@ def escape_text(value: str, version: str = "3.0", structured: bool = False) -> s
     return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
-def _charset(params: Params, fallback: str) -> str:
-    declared = params.first("CHARSET")
-    return (codec_name(declared) if declared else None) or fallback
-
-
 def decode_quoted_printable(value: str, charset: str) -> tuple[str, bool]:
     """Decode a QP value whose soft breaks are already joined; returns (text, decoded cleanly)."""
     try:
@@ -65,11 +60,11 @@ def decode_quoted_printable(value: str, charset: str) -> tuple[str, bool]:
 
 def decoded_value(value: str, params: Params, file_encoding: str) -> tuple[str, bool]:
     """The value with quoted-printable undone (still backslash-escaped); (text, decoded cleanly)."""
-    if params.encoding() != "QUOTED-PRINTABLE":
+    if not params.qp:
         return value, True
     # 2.1 files say nothing or US-ASCII; phones write UTF-8 there anyway.
-    charset = _charset(params, "utf-8")
-    if charset in ("ascii", "us-ascii"):
+    charset = params.charset or "utf-8"
+    if charset == "ascii":
         charset = "utf-8"
     text, clean = decode_quoted_printable(value, charset)
     return text.replace("\r\n", "\n").replace("\r", "\n"), clean

@@ -1,0 +1,174 @@
+"""Generate a realistic mixed phone export (Android 2.1 quoted-printable, iOS 3.0 item groups) for benchmarks."""
+
+from __future__ import annotations
+
+import base64
+import random
+import sys
+from pathlib import Path
+
+GIVEN = [
+    "José", "Zoë", "Müller", "Søren", "Ñuria", "François", "Jürgen", "Ana", "Li", "Olga",
+    "Алексей", "Мария", "Дмитрий", "Наталья", "Иван", "陈", "王芳", "李娜", "佐藤", "美咲",
+    "John", "Mary", "Peter", "Aisha", "Kwame", "Priya", "Łukasz", "Çağrı", "Björk", "Émile",
+]
+FAMILY = [
+    "García", "Núñez", "Schäfer", "Öztürk", "Dvořák", "Lefèvre", "Smith", "O'Brien", "Nguyễn",
+    "Иванов", "Петрова", "Смирнов", "Кузнецова", "张", "刘", "高橋", "山本", "Kowalski", "Brown",
+]
+ORGS = ["ACME, Inc.", "Café Zürich", "Газпром", "株式会社テスト", "Smith & Sons", "", "", ""]
+NOTES = [
+    "Met at the conference, Berlin, 2019",
+    "Likes coffee, not tea; call after 6",
+    "Kids: Anna, Ben, and Carl",
+    "Привет, как дела?",
+    "",
+    "",
+]
+APPLE_LABELS = ["_$!<Mobile>!$_", "_$!<Home>!$_", "_$!<Work>!$_", "_$!<Main>!$_", "Boat", "Grand Central"]
+ANDROID_TYPES = ["CELL", "HOME", "WORK", "WORK;FAX", "CELL;PREF", "VOICE"]
+
+
+def _qp(text: str) -> str:
+    """Quoted-printable the Android way: every non-ASCII byte and `=` escaped."""
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        out.append(char if 32 <= byte < 127 and char not in "=;" else f"={byte:02X}")
+    return "".join(out)
+
+
+def _soft_break(head: str, encoded: str, width: int = 74) -> list[str]:
+    """Split a QP value into lines ending in `=` (soft breaks), never inside an escape."""
+    lines: list[str] = []
+    current = head
+    index = 0
+    while index < len(encoded):
+        piece = encoded[index:index + 3] if encoded[index] == "=" else encoded[index]
+        if len(current) + len(piece) > width:
+            lines.append(current + "=")
+            current = ""
+        current += piece
+        index += len(piece)
+    lines.append(current)
+    return lines
+
+
+def _fold(line: str, width: int = 75) -> list[str]:
+    parts = [line[:width]]
+    rest = line[width:]
+    while rest:
+        parts.append(" " + rest[: width - 1])
+        rest = rest[width - 1:]
+    return parts
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(["+1 555 ", "+33 6 ", "+49 151 ", "+7 912 ", "+81 90-", "0"]) + "".join(
+        rng.choice("0123456789") for _ in range(8))
+
+
+def _email(rng: random.Random, given: str, family: str, index: int) -> str:
+    stem = "".join(c for c in (given + "." + family).lower() if c.isascii() and (c.isalnum() or c == "."))
+    return f"{stem or 'user'}{index}@{rng.choice(['example.com', 'mail.example.org', 'corp.example.net'])}"
+
+
+def _birthday(rng: random.Random, apple: bool) -> str | None:
+    roll = rng.random()
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    if roll < 0.5:
+        return None
+    if roll < 0.75:
+        return f"BDAY:{rng.randint(1940, 2010)}-{month:02d}-{day:02d}"
+    if roll < 0.85:
+        return f"BDAY:{rng.randint(1940, 2010)}{month:02d}{day:02d}"
+    if apple and roll < 0.93:
+        return f"BDAY;X-APPLE-OMIT-YEAR=1604:1604-{month:02d}-{day:02d}"
+    return f"BDAY:--{month:02d}{day:02d}"
+
+
+def _photo(rng: random.Random) -> str:
+    size = rng.randint(300, 2000)
+    data = b"\xff\xd8\xff\xe0" + bytes(rng.getrandbits(8) for _ in range(size))
+    return base64.b64encode(data).decode("ascii")
+
+
+def _android_card(rng: random.Random, index: int) -> list[str]:
+    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    lines = ["BEGIN:VCARD", "VERSION:2.1"]
+    qp = "CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE"
+    lines += _soft_break(f"N;{qp}:", _qp(family) + ";" + _qp(given) + ";;;")
+    # Long display names make the soft breaks real (Android breaks at 76 columns).
+    display = f"{given} {family}" + (f" {rng.choice(GIVEN)} {rng.choice(FAMILY)}" * rng.randint(0, 2))
+    lines += _soft_break(f"FN;{qp}:", _qp(display))
+    for n in range(rng.randint(1, 3)):
+        lines.append(f"TEL;{rng.choice(ANDROID_TYPES)}:{_phone(rng)}")
+    for n in range(rng.randint(0, 2)):
+        lines.append(f"EMAIL;{rng.choice(['HOME', 'WORK', 'INTERNET'])}:{_email(rng, given, family, n)}")
+    org = rng.choice(ORGS)
+    if org:
+        lines += _soft_break(f"ORG;{qp}:", _qp(org))
+    note = rng.choice(NOTES)
+    if note:
+        lines += _soft_break(f"NOTE;{qp}:", _qp(note))
+    bday = _birthday(rng, apple=False)
+    if bday:
+        lines.append(bday)
+    if rng.random() < 0.05:
+        lines += _fold("PHOTO;ENCODING=BASE64;JPEG:" + _photo(rng))
+        lines.append("")  # 2.1 ends base64 with a blank line
+    lines.append("END:VCARD")
+    return lines
+
+
+def _ios_card(rng: random.Random, index: int) -> list[str]:
+    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    lines = ["BEGIN:VCARD", "VERSION:3.0", "PRODID:-//Apple Inc.//iPhone OS 17.4//EN",
+             f"N:{_escape(family)};{_escape(given)};;;", f"FN:{_escape(given)} {_escape(family)}"]
+    org = rng.choice(ORGS)
+    if org:
+        lines.append(f"ORG:{_escape(org)};")
+    item = 0
+    for n in range(rng.randint(1, 3)):
+        if rng.random() < 0.5:
+            item += 1
+            lines.append(f"item{item}.TEL;type=pref:{_phone(rng)}")
+            lines.append(f"item{item}.X-ABLabel:{rng.choice(APPLE_LABELS)}")
+        else:
+            lines.append(f"TEL;type={rng.choice(['CELL', 'HOME', 'WORK'])};type=VOICE:{_phone(rng)}")
+    for n in range(rng.randint(0, 2)):
+        item += 1
+        lines.append(f"item{item}.EMAIL;type=INTERNET:{_email(rng, given, family, n)}")
+        lines.append(f"item{item}.X-ABLabel:{rng.choice(APPLE_LABELS[:3])}")
+    note = rng.choice(NOTES)
+    if note:
+        lines += _fold(f"NOTE:{_escape(note)}")
+    bday = _birthday(rng, apple=True)
+    if bday:
+        lines.append(bday)
+    if rng.random() < 0.05:
+        lines += _fold("PHOTO;ENCODING=b;TYPE=JPEG:" + _photo(rng))
+    lines.append("END:VCARD")
+    return lines
+
+
+def generate_phone_export(n: int, seed: int = 1) -> bytes:
+    """`n` cards, about half Android 2.1 and half iOS 3.0, CRLF line endings; the same bytes for a seed."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    for index in range(n):
+        card = _android_card if rng.random() < 0.5 else _ios_card
+        lines += card(rng, index)
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m tests.bench.gen_phone_export OUT.vcf [N] [SEED]")
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    Path(sys.argv[1]).write_bytes(generate_phone_export(count, seed))
