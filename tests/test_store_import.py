@@ -1,0 +1,195 @@
+"""Import matching: content hash, UID, phone and email merges, duplicate candidates, one transaction."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tiecrm.domain import Bucket, CardProblem
+from tiecrm.store.repository import Repository
+from tiecrm.vcard.reader import read_vcard_bytes
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def vcard(*lines: str) -> str:
+    return "\r\n".join(["BEGIN:VCARD", "VERSION:3.0", *lines, "END:VCARD"]) + "\r\n"
+
+
+def drafts(*cards: str, source: str = "phone.vcf"):
+    result = read_vcard_bytes("".join(cards).encode(), source)
+    assert not result.problems, result.problems
+    return result.drafts
+
+
+@pytest.fixture
+def repo(db_path: Path, fixed_now) -> Repository:
+    repository = Repository(db_path, now=lambda: fixed_now)
+    yield repository
+    repository.close()
+
+
+ASHA = vcard("FN:Asha Rao", "N:Rao;Asha;;;", "TEL;TYPE=CELL:+91 98450 55501", "EMAIL:asha@example.org",
+             "ORG:Zoho", "NOTE:Met at PyCon")
+BEN = vcard("FN:Ben Okafor", "TEL:+234 803 555 0101", "UID:ben-uid-1")
+
+
+def test_new_people_land_in_unsorted_in_order(repo: Repository) -> None:
+    summary = repo.import_drafts(drafts(ASHA, BEN))
+    assert (summary.added, summary.updated, summary.unchanged) == (2, 0, 0)
+    people = repo.list_people()
+    assert [(p.name, p.bucket, p.position) for p in people] == [
+        ("Asha Rao", Bucket.UNSORTED, 0), ("Ben Okafor", Bucket.UNSORTED, 1)]
+    assert people[0].phones == ("+91 98450 55501",) and people[0].emails == ("asha@example.org",)
+    assert people[0].org == "Zoho" and people[0].note == "Met at PyCon"
+
+
+def test_reimporting_the_same_file_adds_nobody(repo: Repository) -> None:
+    repo.import_drafts(drafts(ASHA, BEN))
+    again = repo.import_drafts(drafts(ASHA, BEN))
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert repo.count_people() == 2
+    assert sum(len(cards) for _, cards in repo.export_people()) == 2
+
+
+def test_same_card_twice_in_one_file_is_one_person(repo: Repository) -> None:
+    summary = repo.import_drafts(drafts(ASHA, ASHA))
+    assert (summary.added, summary.unchanged) == (1, 1)
+
+
+def test_uid_finds_the_person_and_the_newer_card_replaces_the_old(repo: Repository) -> None:
+    repo.import_drafts(drafts(BEN))
+    newer = vcard("FN:Ben Okafor", "TEL:+234 803 555 0101", "TEL:+44 7700 900123", "UID:ben-uid-1",
+                  "TITLE:CTO")
+    summary = repo.import_drafts(drafts(newer))
+    assert (summary.added, summary.updated) == (0, 1)
+    (person, cards), = repo.export_people()
+    assert person.summary.title == "CTO"
+    assert [p.value for p in person.phones] == ["+234 803 555 0101", "+44 7700 900123"]
+    assert cards == [drafts(newer)[0].raw]
+
+
+def test_export_of_a_card_without_uid_reimports_onto_the_same_person(repo: Repository) -> None:
+    repo.import_drafts(drafts(ASHA))
+    generated = repo.db.execute_sql("SELECT uid FROM person").fetchone()[0]
+    exported = vcard("FN:Asha Rao", f"UID:{generated}", "X-TIECRM-BUCKET:inner")
+    summary = repo.import_drafts(drafts(exported))
+    assert (summary.added, summary.updated) == (0, 1)
+    assert repo.count_people() == 1
+
+
+def test_same_phone_written_differently_merges(repo: Repository) -> None:
+    repo.import_drafts(drafts(ASHA))
+    other_device = vcard("FN:Asha R", "TEL:098450 55501", "TEL:080 4111 2222", "BDAY:1990-04-12",
+                         "NOTE:Vegetarian")
+    summary = repo.import_drafts(drafts(other_device))
+    assert (summary.added, summary.updated) == (0, 1)
+    (person, cards), = repo.export_people()
+    assert person.summary.name == "Asha Rao"  # the existing name stays
+    # The same line in another form is not added twice; the new landline is.
+    assert [p.value for p in person.phones] == ["+91 98450 55501", "080 4111 2222"]
+    assert person.summary.birthday.iso() == "1990-04-12"  # an empty field is filled
+    assert person.summary.note == "Met at PyCon\n\nVegetarian"
+    assert len(cards) == 2  # both original cards are kept for export
+
+
+def test_shared_email_merges_case_insensitively(repo: Repository) -> None:
+    repo.import_drafts(drafts(ASHA))
+    summary = repo.import_drafts(drafts(vcard("FN:A. Rao", "EMAIL:ASHA@Example.org", "ORG:Other Co")))
+    assert (summary.added, summary.updated) == (0, 1)
+    person = repo.get_person(repo.list_people()[0].id)
+    assert [e.value for e in person.emails] == ["asha@example.org"]
+    assert person.summary.org == "Zoho"  # a filled field is not overwritten by a merge
+
+
+def test_two_devices_in_one_file_become_one_person(repo: Repository) -> None:
+    phone_a = vcard("FN:Chidi Eze", "TEL:+234 803 555 0199")
+    phone_b = vcard("FN:Chidi Eze", "TEL:0803 555 0199", "EMAIL:chidi@example.org")
+    summary = repo.import_drafts(drafts(phone_a + phone_b))
+    assert (summary.added, summary.updated) == (1, 1)
+    assert repo.list_people()[0].emails == ("chidi@example.org",)
+
+
+def test_similar_names_are_only_candidates_and_dismissals_are_remembered(repo: Repository) -> None:
+    repo.import_drafts(drafts(vcard("FN:Jonathan Smith", "TEL:+1 555 123 4567")))
+    summary = repo.import_drafts(drafts(vcard("FN:Jonathon Smith", "TEL:+1 555 987 6543")))
+    assert (summary.added, summary.possible_duplicates) == (1, 1)
+    assert repo.count_people() == 2
+    (pair,) = repo.possible_duplicates()
+    assert {pair.a.name, pair.b.name} == {"Jonathan Smith", "Jonathon Smith"}
+    assert pair.reason == "name" and pair.score >= 90
+    repo.dismiss_duplicate(pair.b.id, pair.a.id)
+    assert repo.possible_duplicates() == []
+    # A later import touching one of them does not bring the dismissed pair back.
+    again = repo.import_drafts(drafts(vcard("FN:Jonathon Smith", "TEL:+1 555 987 6543", "NOTE:new")))
+    assert again.updated == 1 and again.possible_duplicates == 0
+    assert repo.possible_duplicates() == []
+
+
+def test_bucket_from_the_card_is_used_for_new_people(repo: Repository) -> None:
+    repo.import_drafts(drafts(vcard("FN:Inner One", "X-TIECRM-BUCKET:inner"),
+                              vcard("FN:Odd Bucket", "X-TIECRM-BUCKET:nonsense"),
+                              vcard("FN:Inner Two", "X-TIECRM-BUCKET:inner", "X-TIECRM-MINUTES:120")))
+    people = {p.name: p for p in repo.list_people()}
+    assert (people["Inner One"].bucket, people["Inner One"].position) == (Bucket.INNER, 0)
+    assert (people["Inner Two"].bucket, people["Inner Two"].position) == (Bucket.INNER, 1)
+    assert people["Odd Bucket"].bucket is Bucket.UNSORTED
+    assert people["Inner Two"].minutes_invested == 0  # X-TIECRM-MINUTES is not turned into time
+
+
+def test_problems_count_as_skipped_and_batches_are_recorded(repo: Repository) -> None:
+    problems = [CardProblem("phone.vcf", 7, "no BEGIN:VCARD"), CardProblem("phone.vcf", 12, "empty card")]
+    summary = repo.import_drafts(drafts(ASHA), problems, source="phone.vcf")
+    assert summary.skipped == 2 and summary.problems == tuple(problems)
+    row = repo.db.execute_sql(
+        "SELECT source, added, updated, unchanged, skipped, finished_at FROM import_batch").fetchone()
+    assert row[:5] == ("phone.vcf", 1, 0, 0, 2) and row[5] is not None
+
+
+def test_progress_is_reported_every_500_cards(repo: Repository) -> None:
+    cards = "".join(vcard(f"FN:Person {n}", f"TEL:+1 555 {n:07d}") for n in range(1200))
+    seen: list[int] = []
+    summary = repo.import_drafts(drafts(cards), progress=seen.append)
+    assert summary.added == 1200
+    assert seen == [500, 1000, 1200]
+
+
+KILLED_IMPORT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from tiecrm.domain import CardDraft, Phone
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(sys.argv[1])
+    drafts = [CardDraft(name=f"Person {n}", raw=f"BEGIN:VCARD\\nFN:Person {n}\\nEND:VCARD",
+                        phones=[Phone(f"+1 555 {n:07d}")]) for n in range(2000)]
+
+    def progress(done):
+        if sys.argv[2] == "kill" and done >= 1000:
+            os.kill(os.getpid(), signal.SIGKILL)  # half-way, with 1,000 people already written
+
+    print(repo.import_drafts(drafts, progress=progress).line())
+    """
+)
+
+
+def test_an_import_killed_half_way_leaves_the_database_as_it_was(repo: Repository, db_path: Path) -> None:
+    repo.import_drafts(drafts(ASHA))
+    before = (repo.count_people(), repo.db.execute_sql("SELECT COUNT(*) FROM import_batch").fetchone()[0])
+
+    def run(mode: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(db_path), mode],
+                              capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
+
+    killed = run("kill")
+    assert killed.returncode == -9, killed.stderr
+    assert (repo.count_people(), repo.db.execute_sql("SELECT COUNT(*) FROM import_batch").fetchone()[0]) == before
+    assert repo.db.execute_sql("SELECT COUNT(*) FROM phone").fetchone()[0] == 1
+    finished = run("finish")
+    assert finished.returncode == 0, finished.stderr
+    assert "added 2000" in finished.stdout
+    assert repo.count_people() == 2001
