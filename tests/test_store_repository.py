@@ -1,0 +1,237 @@
+"""The repository beyond import: buckets and undo, time invested, due list, merge, dismiss, export, search rows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tiecrm.domain import Bucket, Cadence, CardDraft, Email, Phone
+from tiecrm.store.repository import NotFoundError, Repository
+
+
+def card(name: str, *lines: str) -> str:
+    return "\n".join(["BEGIN:VCARD", "VERSION:3.0", f"FN:{name}", *lines, "END:VCARD"])
+
+
+def draft(name: str, phones=(), emails=(), note: str = "", **fields) -> CardDraft:
+    lines = [f"TEL:{p}" for p in phones] + [f"EMAIL:{e}" for e in emails] + ([f"NOTE:{note}"] if note else [])
+    return CardDraft(name=name, raw=card(name, *lines), phones=[Phone(p) for p in phones],
+                     emails=[Email(e) for e in emails], note=note, **fields)
+
+
+@pytest.fixture
+def repo(db_path: Path, fixed_now) -> Repository:
+    repository = Repository(db_path, now=lambda: fixed_now)
+    yield repository
+    repository.close()
+
+
+def people(repo: Repository, *names: str) -> dict[str, int]:
+    repo.import_drafts([draft(name, phones=[f"+1 555 01{n:05d}"]) for n, name in enumerate(names)])
+    return {p.name: p.id for p in repo.list_people()}
+
+
+def column(repo: Repository, bucket: Bucket) -> list[str]:
+    return [p.name for p in repo.list_people(bucket)]
+
+
+# ---- buckets --------------------------------------------------------------------------------------
+
+
+def test_move_to_end_and_to_a_position_renumbers_both_columns(repo: Repository, fixed_now) -> None:
+    ids = people(repo, "Ann", "Bob", "Cid", "Dee")
+    move = repo.move(ids["Bob"], Bucket.INNER)
+    assert (move.from_bucket, move.to_bucket, move.from_position, move.to_position) == (
+        Bucket.UNSORTED, Bucket.INNER, 1, 0)
+    assert move.at == fixed_now and move.id > 0
+    repo.move(ids["Dee"], Bucket.INNER)
+    repo.move(ids["Ann"], Bucket.INNER, position=1)
+    assert column(repo, Bucket.INNER) == ["Bob", "Ann", "Dee"]
+    assert [p.position for p in repo.list_people(Bucket.INNER)] == [0, 1, 2]
+    assert [(p.name, p.position) for p in repo.list_people(Bucket.UNSORTED)] == [("Cid", 0)]
+    assert repo.count_people(Bucket.INNER) == 3 and repo.count_people() == 4
+
+
+def test_reorder_within_a_column_and_clamp_position(repo: Repository) -> None:
+    ids = people(repo, "Ann", "Bob", "Cid")
+    repo.move(ids["Cid"], Bucket.UNSORTED, position=0)
+    assert column(repo, Bucket.UNSORTED) == ["Cid", "Ann", "Bob"]
+    repo.move(ids["Cid"], Bucket.UNSORTED, position=99)
+    assert column(repo, Bucket.UNSORTED) == ["Ann", "Bob", "Cid"]
+    nothing = repo.move(ids["Cid"], Bucket.UNSORTED)  # already last: nothing to record
+    assert nothing.id == 0
+    assert len(repo.get_person(ids["Cid"]).moves) == 2
+
+
+def test_undo_restores_bucket_and_position_newest_first(repo: Repository) -> None:
+    ids = people(repo, "Ann", "Bob", "Cid")
+    repo.move(ids["Ann"], Bucket.NURTURE)
+    repo.move(ids["Bob"], Bucket.NURTURE, position=0)
+    assert column(repo, Bucket.NURTURE) == ["Bob", "Ann"]
+    undone = repo.undo_last_move()
+    assert undone.person_id == ids["Bob"] and undone.to_bucket is Bucket.NURTURE
+    assert column(repo, Bucket.UNSORTED) == ["Bob", "Cid"]
+    undone = repo.undo_last_move()
+    assert undone.person_id == ids["Ann"]
+    assert column(repo, Bucket.UNSORTED) == ["Ann", "Bob", "Cid"]
+    assert column(repo, Bucket.NURTURE) == []
+    assert repo.get_person(ids["Ann"]).moves == ()
+    assert repo.undo_last_move() is None
+
+
+def test_moving_an_unknown_person_fails_clearly(repo: Repository) -> None:
+    with pytest.raises(NotFoundError):
+        repo.move(404, Bucket.INNER)
+
+
+# ---- time invested --------------------------------------------------------------------------------
+
+
+def test_log_update_delete_interaction(repo: Repository, fixed_now) -> None:
+    ids = people(repo, "Ann")
+    first = repo.log_interaction(ids["Ann"], 30, "call", "birthday wishes", at=fixed_now - timedelta(days=3))
+    second = repo.log_interaction(ids["Ann"], 90, "coffee")
+    assert second.at == fixed_now
+    detail = repo.get_person(ids["Ann"])
+    assert [i.id for i in detail.interactions] == [second.id, first.id]  # newest first
+    assert detail.summary.minutes_invested == 120 and detail.summary.last_interaction == fixed_now
+
+    changed = repo.update_interaction(first.id, minutes=45, note="long call")
+    assert (changed.minutes, changed.kind, changed.note) == (45, "call", "long call")
+    assert changed.at == first.at
+    moved = repo.update_interaction(second.id, at=datetime(2026, 1, 2, 8, 0))
+    assert moved.at == datetime(2026, 1, 2, 8, 0) and moved.minutes == 90
+
+    repo.delete_interaction(first.id)
+    summary = repo.get_summary(ids["Ann"])
+    assert summary.minutes_invested == 90 and summary.last_interaction == datetime(2026, 1, 2, 8, 0)
+    with pytest.raises(NotFoundError):
+        repo.delete_interaction(first.id)
+    with pytest.raises(NotFoundError):
+        repo.update_interaction(first.id, minutes=1)
+    with pytest.raises(NotFoundError):
+        repo.log_interaction(404, 10)
+    with pytest.raises(ValueError):
+        repo.log_interaction(ids["Ann"], -5)
+
+
+def test_due_uses_bucket_cadence_and_a_fixed_clock(repo: Repository, fixed_now) -> None:
+    ids = people(repo, "Inner13", "Inner14", "Inner40", "InnerNever", "Nurture44", "Nurture60",
+                 "Vanity", "Unsorted")
+    for name in ("Inner13", "Inner14", "Inner40", "InnerNever"):
+        repo.move(ids[name], Bucket.INNER)
+    for name in ("Nurture44", "Nurture60"):
+        repo.move(ids[name], Bucket.NURTURE)
+    repo.move(ids["Vanity"], Bucket.VANITY)
+    days_ago = {"Inner13": 13, "Inner14": 14, "Inner40": 40, "Nurture44": 44, "Nurture60": 60,
+                "Vanity": 400, "Unsorted": 400}
+    for name, days in days_ago.items():
+        repo.log_interaction(ids[name], 10, at=fixed_now - timedelta(days=days, hours=1))
+    # An older interaction does not count against a recent one.
+    repo.log_interaction(ids["Inner13"], 10, at=fixed_now - timedelta(days=100))
+
+    due = repo.due(Cadence(inner=14, nurture=45), now=fixed_now)
+    assert [(e.person.name, e.days_since) for e in due] == [
+        ("InnerNever", None), ("Inner40", 40), ("Nurture60", 60), ("Inner14", 14)]
+    assert due[1].person.last_interaction == fixed_now - timedelta(days=40, hours=1)
+    # A later clock makes more people due; a cadence of None never nags.
+    later = repo.due(Cadence(inner=None, nurture=45), now=fixed_now + timedelta(days=1))
+    assert [e.person.name for e in later] == ["Nurture60", "Nurture44"]
+    # Without an explicit time the repository's clock is used.
+    assert [e.person.name for e in repo.due()] == [e.person.name for e in due]
+
+
+# ---- duplicates -----------------------------------------------------------------------------------
+
+
+def test_merge_people_keeps_phones_emails_notes_time_moves_and_cards(repo: Repository, fixed_now) -> None:
+    repo.import_drafts([
+        draft("Priya Sharma", phones=["+91 90000 11111"], emails=["priya@work.example"], note="Team lead",
+              org="Infosys"),
+        draft("Priya S.", phones=["+91 90000 22222"], emails=["priya@home.example"], note="Loves chess",
+              title="Engineer", photo=b"\x89PNG", photo_type="image/png"),
+    ])
+    ids = {p.name: p.id for p in repo.list_people()}
+    keep, other = ids["Priya Sharma"], ids["Priya S."]
+    repo.move(other, Bucket.INNER)
+    logged = repo.log_interaction(other, 25, "call")
+    merged = repo.merge_people(keep, other)
+    assert merged.id == keep and repo.get_person(other) is None and repo.count_people() == 1
+    assert merged.phones == ("+91 90000 11111", "+91 90000 22222")
+    assert merged.emails == ("priya@work.example", "priya@home.example")
+    assert merged.note == "Team lead\n\nLoves chess"
+    assert (merged.org, merged.title) == ("Infosys", "Engineer")
+    assert merged.minutes_invested == 25
+    detail = repo.get_person(keep)
+    assert detail.photo == b"\x89PNG"
+    assert [i.id for i in detail.interactions] == [logged.id]
+    assert [m.to_bucket for m in detail.moves] == [Bucket.INNER]
+    (exported, cards), = repo.export_people()
+    assert len(cards) == 2 and "FN:Priya S." in cards[1]
+    with pytest.raises(ValueError):
+        repo.merge_people(keep, keep)
+    with pytest.raises(NotFoundError):
+        repo.merge_people(keep, other)
+
+
+def test_merging_a_candidate_pair_clears_it_and_dismissals_follow_the_kept_person(repo: Repository) -> None:
+    repo.import_drafts([draft("Jonathan Smith", phones=["+1 555 100 0001"]),
+                        draft("Jonathon Smith", phones=["+1 555 100 0002"]),
+                        draft("Jonathan Smyth", phones=["+1 555 100 0003"])])
+    ids = {p.name: p.id for p in repo.list_people()}
+    pairs = {frozenset((p.a.name, p.b.name)) for p in repo.possible_duplicates()}
+    assert frozenset(("Jonathan Smith", "Jonathon Smith")) in pairs
+    repo.dismiss_duplicate(ids["Jonathon Smith"], ids["Jonathan Smyth"])
+    repo.merge_people(ids["Jonathan Smith"], ids["Jonathon Smith"])
+    remaining = {frozenset((p.a.name, p.b.name)) for p in repo.possible_duplicates()}
+    # The merged pair is gone, and "Jonathon is not Smyth" now holds for the person Jonathon became.
+    assert frozenset(("Jonathan Smith", "Jonathon Smith")) not in remaining
+    assert remaining == set()
+    statuses = dict(((a, b), s) for a, b, s in repo.db.execute_sql(
+        "SELECT a, b, status FROM duplicate_candidate").fetchall())
+    keep, smyth = ids["Jonathan Smith"], ids["Jonathan Smyth"]
+    assert statuses[(min(keep, smyth), max(keep, smyth))] == "dismissed"
+
+
+def test_dismiss_unknown_or_same_person_fails(repo: Repository) -> None:
+    ids = people(repo, "Ann")
+    with pytest.raises(ValueError):
+        repo.dismiss_duplicate(ids["Ann"], ids["Ann"])
+    with pytest.raises(NotFoundError):
+        repo.dismiss_duplicate(ids["Ann"], 404)
+
+
+# ---- reading --------------------------------------------------------------------------------------
+
+
+def test_export_returns_raw_cards_oldest_first_and_filters_by_bucket(repo: Repository) -> None:
+    first = draft("Ann", phones=["+1 555 200 0001"])
+    repo.import_drafts([first, draft("Bob", phones=["+1 555 200 0002"])])
+    second = draft("Ann Lee", phones=["+1 555 200 0001"], emails=["ann@example.org"])
+    repo.import_drafts([second])
+    ids = {p.name: p.id for p in repo.list_people()}
+    repo.move(ids["Ann"], Bucket.INNER)
+    exported = repo.export_people(Bucket.INNER)
+    assert [(d.summary.name, cards) for d, cards in exported] == [("Ann", [first.raw, second.raw])]
+    assert exported[0][0].emails == (Email("ann@example.org", ""),)
+    assert [d.summary.name for d, _ in repo.export_people()] == ["Bob", "Ann"]  # unsorted column first
+
+
+def test_search_rows_carry_contacts_and_notes(repo: Repository, fixed_now) -> None:
+    repo.import_drafts([draft("Ann", phones=["+1 555 300 0001", "+1 555 300 0002"],
+                              emails=["ann@a.example", "ann@b.example"], note="climber", org="Acme")])
+    (row,) = repo.search_rows()
+    person_id = row[0]
+    assert row[1:5] == ("Ann", "Acme", "ann@a.example ann@b.example", "+1 555 300 0001 +1 555 300 0002")
+    assert row[5] == "climber"
+    repo.log_interaction(person_id, 10, note="old note", at=fixed_now - timedelta(days=9))
+    repo.log_interaction(person_id, 10, note="talked about Lisbon")
+    repo.log_interaction(person_id, 10)  # no note: the latest note still shows
+    assert repo.search_rows()[0][5] == "climber\ntalked about Lisbon"
+
+
+def test_get_returns_none_for_unknown_people(repo: Repository) -> None:
+    assert repo.get_summary(404) is None and repo.get_person(404) is None
+    assert repo.list_people() == [] and repo.search_rows() == [] and repo.export_people() == []
