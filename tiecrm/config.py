@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tiecrm.domain import Cadence
+from tiecrm.domain import Bucket, Cadence
 
 CONFIG_ENV = "TIECRM_CONFIG_DIR"
 
@@ -30,9 +30,21 @@ class Guides:
 
 
 @dataclass(frozen=True)
+class WarmthFloor:
+    """Warmth (decayed minutes) below which an inner-circle or nurture person is going cold; None turns it off."""
+
+    inner: float | None = 30.0
+    nurture: float | None = 10.0
+
+    def for_bucket(self, bucket: Bucket) -> float | None:
+        return {Bucket.INNER: self.inner, Bucket.NURTURE: self.nurture}.get(bucket)
+
+
+@dataclass(frozen=True)
 class Settings:
     cadence: Cadence = field(default_factory=Cadence)
     half_life_days: float = 60.0
+    warmth_floor: WarmthFloor = field(default_factory=WarmthFloor)
     guides: Guides = field(default_factory=Guides)
     problems: tuple[str, ...] = ()
 
@@ -68,12 +80,24 @@ def load_settings(path: Path | None = None) -> Settings:
     cad = data.get("cadence", {})
     guides = data.get("guides", {})
     warmth = data.get("warmth", {})
+    floor = warmth.get("floor", {})
+    if not isinstance(floor, dict):
+        problems.append(f"{path}: [warmth.floor] must be a table; using the default floors")
+        floor = {}
     return Settings(
         cadence=Cadence(
             inner=number(cad, "inner", 14, allow_none=True),
             nurture=number(cad, "nurture", 45, allow_none=True),
         ),
         half_life_days=float(number(warmth, "half_life_days", 60.0)),
+        warmth_floor=WarmthFloor(
+            inner=_float_or_none(number(floor, "inner", 30.0, allow_none=True)),
+            nurture=_float_or_none(number(floor, "nurture", 10.0, allow_none=True)),
+        ),
         guides=Guides(inner=int(number(guides, "inner", 15)), nurture=int(number(guides, "nurture", 50))),
         problems=tuple(problems),
     )
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None else float(value)
