@@ -1,0 +1,197 @@
+"""People search: typo, prefix, multi-word, phone digits, accents, ranking, edits, and resolving a PERSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from tiecrm.search import PeopleIndex, email_lines, query_words, resolve_person, word_lines
+
+PRIYA = 1
+PRIYANKA = 2
+JOSE = 3
+SAM_LEE = 4
+SAM_PATEL = 5
+SAMANTHA = 6
+MEERA = 7
+ANAND = 8
+PRIYA_WIPRO = 9
+OBRIEN = 10
+ZOE = 11
+
+ROWS = [
+    (PRIYA, "Priya Sharma", "Infosys", "priya.sharma@infosys.com", "+91 98450 55123", "met at the Pune offsite"),
+    (PRIYANKA, "Priyanka Iyer", "Flipkart", "priyanka@gmail.com", "+91 70221 40001", ""),
+    (JOSE, "José Álvarez", "Telefónica", "jose.alvarez@telefonica.es", "+34 612 345 678", "plays padel"),
+    (SAM_LEE, "Sam Lee", "", "sam.lee@example.org", "", ""),
+    (SAM_PATEL, "Sam Patel", "Acme Plumbing", "", "0161 496 0000", ""),
+    (SAMANTHA, "Samantha Ruth", "", "", "", "cousin of Sam Lee"),
+    (MEERA, "Meera Nair", "", "meera@nair.in", "", "introduced by Priya at the Infosys party"),
+    (ANAND, "Anand Prithvi", "Wipro", "", "", ""),
+    (PRIYA_WIPRO, "Priya Menon", "Wipro", "", "+91 99000 11122", ""),
+    (OBRIEN, "Siobhan O'Brien", "", "", "", ""),
+    (ZOE, "Zoë Ødegård", "", "zoe@example.no", "", ""),
+]
+
+
+@pytest.fixture
+def index() -> PeopleIndex:
+    return PeopleIndex(ROWS)
+
+
+def test_a_typo_still_finds_the_name(index):
+    found = index.search("priay")
+    assert set(found[:2]) == {PRIYA, PRIYA_WIPRO}
+    assert PRIYANKA not in found  # three edits away
+
+
+def test_a_prefix_finds_names_that_start_with_it(index):
+    found = index.search("pri")
+    assert set(found[:3]) == {PRIYA, PRIYANKA, PRIYA_WIPRO}  # first names first
+    assert ANAND in found  # "Prithvi" is a later word of the name
+    assert found.index(ANAND) > found.index(PRIYANKA)
+
+
+def test_every_word_must_match_somewhere(index):
+    # Meera's notes mention both words; Priya has them in her name and organisation.
+    assert index.search("priya infosys") == [PRIYA, MEERA]
+    assert index.search("priya wipro") == [PRIYA_WIPRO]
+    assert index.search("priya flipkart") == [PRIYANKA]  # "priya" starts "Priyanka"
+    assert index.search("sharma wipro") == []
+
+
+def test_digits_find_phone_numbers_whatever_the_punctuation(index):
+    assert index.search("9845055") == [PRIYA]
+    assert index.search("98450 55123") == [PRIYA]
+    assert index.search("+91 98450-55123") == [PRIYA]
+    assert index.search("612345") == [JOSE]
+
+
+def test_a_national_number_with_a_leading_zero_finds_the_stored_number(index):
+    assert index.search("0161 496") == [SAM_PATEL]
+
+
+def test_accents_are_folded_both_ways(index):
+    assert index.search("jose") == [JOSE]
+    assert index.search("JOSÉ ÁLVAREZ") == [JOSE]
+    assert index.search("telefonica") == [JOSE]
+    assert index.search("zoe odegard") == [ZOE]
+    assert index.search("Ødegård") == [ZOE]
+
+
+def test_apostrophes_join_rather_than_split(index):
+    assert index.search("obrien") == [OBRIEN]
+    assert index.search("o'brien") == [OBRIEN]
+
+
+def test_emails_and_organisations_are_searched(index):
+    assert index.search("priya.sharma") == [PRIYA] or index.search("priya.sharma")[0] == PRIYA
+    assert index.search("flipkart") == [PRIYANKA]
+    assert set(index.search("wipro")) == {ANAND, PRIYA_WIPRO}
+
+
+def test_a_name_outranks_a_mention_in_someone_elses_notes(index):
+    found = index.search("priya")
+    assert MEERA in found  # her notes mention Priya
+    assert found.index(MEERA) > found.index(PRIYA)
+    assert found.index(MEERA) > found.index(PRIYA_WIPRO)
+
+
+def test_the_exact_whole_name_comes_first(index):
+    found = index.search("sam lee")
+    assert found[0] == SAM_LEE
+    assert SAMANTHA in found  # "cousin of Sam Lee" in her notes, ranked below
+    found = index.search("sam")
+    assert found[:2] == [SAM_LEE, SAM_PATEL]  # a whole word beats the start of "Samantha"
+    assert found.index(SAMANTHA) == 2
+
+
+def test_blank_query_gives_nothing_and_limit_cuts(index):
+    assert index.search("") == []
+    assert index.search("   ") == []
+    assert index.search("--") == []
+    assert len(index.search("s", limit=2)) == 2
+    assert index.search("s", limit=2) == index.search("s")[:2]
+
+
+def test_nonsense_finds_nobody(index):
+    assert index.search("xqzvw") == []
+
+
+def test_upsert_and_remove_keep_the_index_current(index):
+    index.upsert((PRIYANKA, "Priyanka Iyer", "Razorpay", "", "", ""))
+    assert index.search("flipkart") == []
+    assert index.search("razorpay") == [PRIYANKA]
+    index.upsert((99, "Aarav Kulkarni", "", "", "+91 90000 12345", ""))
+    assert index.search("aarav") == [99]
+    assert index.search("9000012") == [99]
+    index.remove(99)
+    index.remove(12345)  # unknown ids are ignored
+    assert index.search("aarav") == []
+    assert len(index) == len(ROWS)
+
+
+def test_an_index_grown_by_upserts_answers_like_one_built_at_once():
+    built = PeopleIndex(ROWS)
+    grown = PeopleIndex(ROWS[:3])
+    for row in reversed(ROWS[3:]):
+        grown.upsert(row)
+    grown.upsert(ROWS[0])  # re-upserting unchanged is harmless
+    for query in ("pri", "priay", "sam", "s", "wipro", "9845055", "zoe", "infosys", "a"):
+        assert grown.search(query) == built.search(query), query
+
+
+def test_folding_many_texts_at_once_matches_folding_each_alone():
+    texts = [
+        "José O'Brien", "", "  --  ", "Zoë—Ødegård “Zoe”", "王伟 Wang", "प्रिया शर्मा", "김민준",
+        "ＡＢＣ １２３", "İstanbul Straße", "e\u0301cole", "tab\there\nnewline", "[bold red]Mallory[/]",
+        "\x1b[31mred", "a.b@c.co.uk x@y.com",
+    ]
+    assert word_lines(texts) == [word_lines([text])[0] for text in texts]
+    assert email_lines(texts) == [email_lines([text])[0] for text in texts]
+    assert word_lines(["José O'Brien", "Zoë—Ødegård", "  --  "]) == [" jose obrien ", " zoe odegard ", " "]
+    assert query_words("İstanbul Straße") == ["istanbul", "strasse"]
+
+
+def test_top_level_domains_are_not_searched(index):
+    assert email_lines(["a.b@c.co.uk x@y.com"])[0].split() == ["a", "b", "c", "x", "y"]
+    # "com" and "org" would otherwise match everyone with an address.
+    assert index.search("com") == []
+
+
+# -- resolve_person ------------------------------------------------------------------------------
+
+
+def test_resolve_an_id():
+    assert resolve_person(str(JOSE), ROWS) == (JOSE, [JOSE])
+    assert resolve_person(f"#{JOSE}", ROWS) == (JOSE, [JOSE])
+
+
+def test_resolve_an_exact_name_ignoring_case():
+    assert resolve_person("sam lee", ROWS) == (SAM_LEE, [SAM_LEE])
+    assert resolve_person("  PRIYA   SHARMA ", ROWS) == (PRIYA, [PRIYA])
+
+
+def test_resolve_a_clear_fuzzy_winner():
+    assert resolve_person("priya sharmaa", ROWS) == (PRIYA, [PRIYA])
+    assert resolve_person("jose alvarez", ROWS) == (JOSE, [JOSE])
+
+
+def test_two_people_of_the_same_name_are_ambiguous():
+    rows = ROWS + [(42, "Sam Lee", "Wipro", "", "", "")]
+    person, candidates = resolve_person("Sam Lee", rows)
+    assert person is None
+    assert set(candidates[:2]) == {SAM_LEE, 42}
+    assert len(candidates) <= 10
+
+
+def test_a_first_name_shared_by_several_is_ambiguous():
+    person, candidates = resolve_person("sam", ROWS)
+    assert person is None
+    assert candidates[:2] == [SAM_LEE, SAM_PATEL]
+    assert SAMANTHA in candidates
+
+
+def test_resolve_nothing():
+    assert resolve_person("xqzvw", ROWS) == (None, [])
+    assert resolve_person("", ROWS) == (None, [])
+    assert resolve_person("4242", ROWS) == (None, [])  # not an id, not a name
