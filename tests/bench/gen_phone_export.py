@@ -74,6 +74,7 @@ def _phone(rng: random.Random) -> str:
 
 def _email(rng: random.Random, given: str, family: str, index: int) -> str:
     stem = "".join(c for c in (given + "." + family).lower() if c.isascii() and (c.isalnum() or c == "."))
+    stem = stem.strip(".")
     return f"{stem or 'user'}{index}@{rng.choice(['example.com', 'mail.example.org', 'corp.example.net'])}"
 
 
