@@ -101,7 +101,8 @@ def name_key(name: str) -> str:
 
 
 MIN_BLOCK_TOKEN = 3
-BIG_BLOCK = 200
+SMALL_BLOCK_CELLS = 16
+SPLIT_BLOCK = 300
 
 
 def similar_name_pairs(
@@ -109,9 +110,12 @@ def similar_name_pairs(
 ) -> list[tuple[int, int, float]]:
     """Pairs `(a, b, score)` with `a < b` of similar names, at least one of them in `new_ids`.
 
-    Names are only compared inside blocks (a shared token of 3+ characters, or the same name key),
-    so thousands of names cost thousands of comparisons, not millions. The score is rapidfuzz's
-    token_sort_ratio (0-100).
+    The score is rapidfuzz's token_sort_ratio (0-100). Names are only compared inside cheap blocks,
+    so 10,000 names cost about a million comparisons, not a hundred million:
+    - names sharing a token of 3+ characters; when over SPLIT_BLOCK names share it, only those whose
+      other tokens start, or end, with the same letter (a score of 90 leaves room for about one
+      typo, so near-equal names agree at one end or the other);
+    - names made only of short tokens ("Li Na") with the same name key.
     """
     keys: dict[int, str] = {}
     token_lists: dict[int, list[str]] = {}
@@ -125,51 +129,53 @@ def similar_name_pairs(
         token_lists[person_id] = tokens
         long_tokens = {token for token in tokens if len(token) >= MIN_BLOCK_TOKEN}
         if not long_tokens:
-            # Only short tokens ("Li Na"): an identical key is the one cheap signal left. A name with a
-            # long token needs no key block: an identical key shares that token's block anyway.
-            long_tokens = {"=" + key}
+            blocks["=" + key].append(person_id)
         for token in long_tokens:
             blocks[token].append(person_id)
-    for token in [t for t, members in blocks.items() if len(members) > BIG_BLOCK]:
-        # A very common token ("rahul" in a thousand names) would cost a million comparisons: split
-        # its block by the first letter of the rest of the name, which two near-equal names share.
+    for token in [t for t, members in blocks.items() if len(members) > SPLIT_BLOCK and t[0] != "="]:
+        # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its
+        # block to names whose other tokens start, or end, with the same letter.
         for person_id in blocks.pop(token):
-            rest = [t for t in token_lists[person_id] if t != token]
-            blocks[f"{token}/{rest[0][:1] if rest else ''}"].append(person_id)
+            others = list(token_lists[person_id])
+            others.remove(token)
+            rest = " ".join(others)
+            if not rest:
+                blocks[token + "/"].append(person_id)
+                continue
+            blocks[f"{token}/<{rest[0]}"].append(person_id)
+            blocks[f"{token}/>{rest[-1]}"].append(person_id)
 
-    found_a: list[np.ndarray] = []
-    found_b: list[np.ndarray] = []
-    found_score: list[np.ndarray] = []
+    best: dict[tuple[int, int], float] = {}
+
+    def keep(a: int, b: int, score: float) -> None:
+        pair = (a, b) if a < b else (b, a)
+        if score > best.get(pair, -1.0):
+            best[pair] = score
+
     for members in blocks.values():
         if len(members) < 2:
             continue
         queries = [m for m in members if m in new_ids]
         if not queries:
             continue
+        if len(queries) * len(members) <= SMALL_BLOCK_CELLS:
+            # Scoring a handful of pairs directly beats setting up a score matrix.
+            for a in queries:
+                key_a = keys[a]
+                for b in members:
+                    if a != b:
+                        score = fuzz.ratio(key_a, keys[b], score_cutoff=threshold)
+                        if score:
+                            keep(a, b, score)
+            continue
         # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
         scores = process.cdist(
-            [keys[q] for q in queries],
-            [keys[m] for m in members],
-            scorer=fuzz.ratio,
-            score_cutoff=threshold,
-            dtype=np.float32,
+            [keys[q] for q in queries], [keys[m] for m in members],
+            scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float32,
         )
         rows, cols = scores.nonzero()
-        a = np.asarray(queries, dtype=np.int64)[rows]
-        b = np.asarray(members, dtype=np.int64)[cols]
-        keep = a != b
-        found_a.append(np.minimum(a, b)[keep])
-        found_b.append(np.maximum(a, b)[keep])
-        found_score.append(scores[rows, cols][keep])
-    if not found_a:
-        return []
-    lo, hi, score = np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_score)
-    # A pair can turn up in several blocks: keep it once, with its best score.
-    order = np.lexsort((-score, hi, lo))
-    lo, hi, score = lo[order], hi[order], score[order]
-    first = np.ones(len(lo), dtype=bool)
-    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    return [
-        (a, b, round(s, 1))
-        for a, b, s in zip(lo[first].tolist(), hi[first].tolist(), score[first].tolist())
-    ]
+        for row, col, score in zip(rows.tolist(), cols.tolist(), scores[rows, cols].tolist()):
+            a, b = queries[row], members[col]
+            if a != b:
+                keep(a, b, score)
+    return sorted((a, b, round(score, 1)) for (a, b), score in best.items())

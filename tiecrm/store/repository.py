@@ -33,6 +33,7 @@ from tiecrm.store.rows import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
     SUMMARY_SELECT,
+    SUMMARY_SELECT_MANY,
     bucket_from_db,
     interaction_from_row,
     move_from_row,
@@ -139,9 +140,9 @@ class Repository:
     def list_people(self, bucket: Bucket | None = None) -> list[PersonSummary]:
         """Everyone (or one bucket), ordered by bucket, then position, then name."""
         if bucket is None:
-            rows = self._q(SUMMARY_SELECT + SUMMARY_ORDER)
+            rows = self._q(SUMMARY_SELECT_MANY + SUMMARY_ORDER)
         else:
-            rows = self._q(SUMMARY_SELECT + " WHERE p.bucket = ?" + SUMMARY_ORDER, (Bucket(bucket).value,))
+            rows = self._q(SUMMARY_SELECT_MANY + " WHERE p.bucket = ?" + SUMMARY_ORDER, (Bucket(bucket).value,))
         return [summary_from_row(row) for row in rows]
 
     def get_summary(self, person_id: int) -> PersonSummary | None:
