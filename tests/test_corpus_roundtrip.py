@@ -94,9 +94,20 @@ def test_export_and_reimport_keeps_everyone(corpus_repo: Repository, version: st
     finally:
         fresh.close()
 
-    assert sorted(after) == sorted(before), "people lost or renamed, or their phones changed"
-    differing = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
-    assert not differing, "\n".join(f"{key}:\n  before {b}\n  after  {a}" for key, (b, a) in differing.items())
+    assert after == before, describe_differences(before, after)
+
+
+def describe_differences(
+    before: dict[tuple[str, tuple[str, ...]], Counter[Kept]],
+    after: dict[tuple[str, tuple[str, ...]], Counter[Kept]],
+) -> str:
+    """One paragraph per name-and-phones key whose people differ, so a failure says who changed."""
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        was, now = before.get(key, Counter()), after.get(key, Counter())
+        if was != now:
+            lines.append(f"{key}:\n  before export: {dict(was)}\n  after re-import: {dict(now)}")
+    return "\n".join(lines)
 
 
 def test_importing_the_corpus_twice_adds_nobody(tmp_path) -> None:
