@@ -151,7 +151,7 @@ def test_problems_count_as_skipped_and_batches_are_recorded(repo: Repository) ->
 
 
 def test_progress_is_reported_every_500_cards(repo: Repository) -> None:
-    cards = "".join(vcard(f"FN:Person {n}", f"TEL:+1 555 {n:07d}") for n in range(1200))
+    cards = "".join(vcard(f"FN:Contact{n:05d}", f"TEL:+1 555 {n:07d}") for n in range(1200))
     seen: list[int] = []
     summary = repo.import_drafts(drafts(cards), progress=seen.append)
     assert summary.added == 1200
@@ -165,7 +165,7 @@ KILLED_IMPORT = textwrap.dedent(
     from tiecrm.store.repository import Repository
 
     repo = Repository(sys.argv[1])
-    drafts = [CardDraft(name=f"Person {n}", raw=f"BEGIN:VCARD\\nFN:Person {n}\\nEND:VCARD",
+    drafts = [CardDraft(name=f"Contact{n:05d}", raw=f"BEGIN:VCARD\\nFN:Contact{n:05d}\\nEND:VCARD",
                         phones=[Phone(f"+1 555 {n:07d}")]) for n in range(2000)]
 
     def progress(done):

@@ -7,7 +7,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 # Anything after an extension or dial-pause marker is not part of the number itself.
@@ -171,7 +170,7 @@ def similar_name_pairs(
         # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
         scores = process.cdist(
             [keys[q] for q in queries], [keys[m] for m in members],
-            scorer=fuzz.ratio, score_cutoff=threshold, dtype=np.float32,
+            scorer=fuzz.ratio, score_cutoff=threshold,
         )
         rows, cols = scores.nonzero()
         for row, col, score in zip(rows.tolist(), cols.tolist(), scores[rows, cols].tolist()):
