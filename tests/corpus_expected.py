@@ -1,4 +1,4 @@
-"""What every file of the real-export corpus (../shared/vcards) must import as, verified by reading each file."""
+"""What each file of the real-export corpus (../shared/vcards) must import as, checked by reading the file."""
 
 from __future__ import annotations
 
@@ -231,7 +231,9 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
         ("test-misses-N-or-FN@example1.com", 0, 1),
     ],
     "radicale/contact2-with-bday.vcf": [("Test-FN", 0, 0)],
-    "radicale/contact4-with-bday-no-year.vcf": [("Test bday without year Thunderbird CardBook", 0, 0)],
+    "radicale/contact4-with-bday-no-year.vcf": [
+        ("Test bday without year Thunderbird CardBook", 0, 0),
+    ],
     "radicale/contact_multiple.vcf": [("Contact1", 0, 0), ("Contact2", 0, 0)],
     "radicale/contact_photo_with_data_uri.vcf": [("Contact", 0, 0)],
     "radicale/contact_photo_with_data_uri_v4.vcf": [("Contact", 0, 0)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,18 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "vcards"
 if not CORPUS.is_dir():
     pytest.skip("the real-export corpus (../shared/vcards) is not present", allow_module_level=True)
 
-from tiecrm.vcard.reader import read_vcard_file  # noqa: E402  (only once the corpus is known to exist)
+# Imported only once the corpus is known to exist.
+from tiecrm.vcard.reader import ReadResult, read_vcard_file  # noqa: E402
 
 CORPUS_FILES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.vcf"))
 BEGIN_LINE = re.compile(r"^\s*([\w-]*\.)?BEGIN:VCARD\s*$", re.IGNORECASE)
 PROBLEM_TEXT = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<reason>\S.*)$", re.DOTALL)
+
+
+@cache
+def _read(rel: str) -> ReadResult:
+    """Each file is read once per run; the tests below look at different parts of the same result."""
+    return read_vcard_file(CORPUS / rel)
 
 
 def _expected(rel: str) -> list[tuple[str, int, int]]:
@@ -37,7 +45,7 @@ def test_every_expected_file_exists() -> None:
 @pytest.mark.parametrize("rel", CORPUS_FILES)
 def test_file_imports_as_read(rel: str) -> None:
     expected = _expected(rel)
-    result = read_vcard_file(CORPUS / rel)
+    result = _read(rel)
     got = [(d.name, len(d.phones), len(d.emails)) for d in result.drafts]
     assert got == expected
 
@@ -46,7 +54,7 @@ def test_file_imports_as_read(rel: str) -> None:
 def test_file_reports_exactly_the_stretches_it_could_not_import(rel: str) -> None:
     _expected(rel)
     path = CORPUS / rel
-    result = read_vcard_file(path)
+    result = _read(rel)
     assert sorted(p.line for p in result.problems) == PROBLEM_LINES.get(rel, []), [
         str(p) for p in result.problems
     ]
@@ -61,7 +69,7 @@ def test_file_reports_exactly_the_stretches_it_could_not_import(rel: str) -> Non
 def test_cards_are_placed_at_their_begin_line(rel: str) -> None:
     _expected(rel)
     path = CORPUS / rel
-    result = read_vcard_file(path)
+    result = _read(rel)
     # Physical lines as a reader counts them: CRLF, LF and a lone CR each end one line.
     lines = re.split(r"\r\n|\n|\r", path.read_bytes().decode("latin-1"))
     card_lines = [d.line for d in result.drafts]

@@ -1,4 +1,4 @@
-"""The whole real-export corpus survives import, export as vCard 3.0 and 4.0, and import into a fresh database."""
+"""The real-export corpus survives import, export as vCard 3.0 and 4.0, and import into a fresh database."""
 
 from __future__ import annotations
 
