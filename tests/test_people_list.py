@@ -182,7 +182,8 @@ async def test_a_row_shows_org_bucket_and_days_since_contact_right_aligned():
 
 
 def test_days_label():
-    person = PersonSummary(id=1, name="x", bucket=Bucket.INNER, last_interaction=datetime(2026, 11, 20, 23, 59))
+    late = datetime(2026, 11, 20, 23, 59)
+    person = PersonSummary(id=1, name="x", bucket=Bucket.INNER, last_interaction=late)
     assert days_label(person, TODAY) == "0d"
     assert days_label(person, date(2026, 11, 19)) == "0d"  # a clock ahead of the list's today
     assert days_label(PersonSummary(id=2, name="y", bucket=Bucket.INNER), TODAY) == "—"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -29,7 +29,9 @@ _ASCII_DELETE = b"'`"
 _ASCII_DIGITS = bytes(byte if chr(byte) in "0123456789\x1e" else 0x20 for byte in range(256))
 # A top-level domain is not worth matching: `.com` would make every `co` query hit everyone.
 # Any two-letter country code, the common generic ones, and both parts of ".co.uk" or ".com.au".
-_TLD = re.compile(r"\.(?:(?:co|com|ac|net|org|edu|gov)\.)?(?:[a-z]{2}|com|net|org|edu|gov|info|biz|mil|int)(?= )")
+_TLD = re.compile(
+    r"\.(?:(?:co|com|ac|net|org|edu|gov)\.)?(?:[a-z]{2}|com|net|org|edu|gov|info|biz|mil|int)(?= )"
+)
 _ASCII_BYTES = bytes(range(128))
 # Beyond this many distinct characters to change, one `str.translate` beats one `str.replace` each.
 _MANY_CHANGES = 96
@@ -52,6 +54,8 @@ EMAIL_MIN_LENGTH = 2
 NOTE_MIN_LENGTH = 3
 PHONE_MIN_DIGITS = 3
 
+COMPACT_AFTER_EDITS = 500  # edits (or 5% of everyone, if more) before slots are put back in order
+
 RESOLVE_CUTOFF = 60.0
 RESOLVE_WINNER = 80.0
 RESOLVE_LEAD = 10.0
@@ -70,9 +74,11 @@ def _fold(text: str, *, words: bool) -> str:
     changes is replaced with `str.replace`, far faster than a regex, NFKD or `str.translate` over
     the whole text.
     """
-    text = text.casefold()
     if text.isascii():
-        return text
+        return text.lower()  # the same as casefold for ASCII, and much faster
+    # lower() is cheaper than casefold() over megabytes; the few letters whose case folding differs
+    # (ß -> ss) are folded one by one below, since _fold_char casefolds.
+    text = text.lower()
     changes = {}
     for char in set(text.encode().translate(None, _ASCII_BYTES).decode()):
         folded = _fold_char(char, words)
@@ -175,6 +181,18 @@ class _Field:
         self.hay = "\n" + "\n".join(self.lines) + "\n"
         self.offsets = list(accumulate(map((1).__add__, map(len, self.lines)), initial=0))
 
+    def append(self, line: str) -> None:
+        self.lines.append(line)
+        self.hay += line + "\n"
+        self.offsets.append(self.offsets[-1] + len(line) + 1)
+
+    def blank(self, slot: int) -> None:
+        """Empty one person's line in place; spaces of the same length keep every offset valid."""
+        start, end = self.offsets[slot] + 1, self.offsets[slot + 1]
+        spaces = " " * (end - start)
+        self.hay = self.hay[:start] + spaces + self.hay[end:]
+        self.lines[slot] = spaces
+
     def hits(self, pattern: str) -> list[int]:
         """Positions (ascending) of the people whose line contains `pattern`; one hit per person."""
         hay, offsets = self.hay, self.offsets
@@ -217,6 +235,20 @@ class _Words:
         self.vocabulary = sorted(people)
         self.first_vocabulary = sorted(first)
 
+    def add(self, slot: int, line: str) -> None:
+        words = line.split()
+        if words:
+            _add(self.first, self.first_vocabulary, words[0], slot)
+            for word in words:
+                _add(self.people, self.vocabulary, word, slot)
+
+    def discard(self, slot: int, line: str) -> None:
+        words = line.split()
+        if words:
+            _discard(self.first, self.first_vocabulary, words[0], slot)
+            for word in set(words):
+                _discard(self.people, self.vocabulary, word, slot)
+
     def exact(self, word: str) -> list[list[int]]:
         return [self.people[word]] if word in self.people else []
 
@@ -239,6 +271,22 @@ class _Words:
         return [(score, self.people[other]) for other, score, _ in found if other != word]
 
 
+def _add(people: dict[str, list[int]], vocabulary: list[str], word: str, slot: int) -> None:
+    if word not in people:
+        people[word] = []
+        insort(vocabulary, word)
+    people[word].append(slot)
+
+
+def _discard(people: dict[str, list[int]], vocabulary: list[str], word: str, slot: int) -> None:
+    remaining = [other for other in people.get(word, ()) if other != slot]
+    if remaining:
+        people[word] = remaining
+    elif word in people:
+        del people[word]
+        del vocabulary[bisect_left(vocabulary, word)]
+
+
 def _prefixed(vocabulary: list[str], people: dict[str, list[int]], word: str) -> list[list[int]]:
     start = bisect_left(vocabulary, word)
     end = bisect_left(vocabulary, word + "\U0010ffff", start)
@@ -252,30 +300,36 @@ Tier = tuple[int, list[list[int]]]
 class PeopleIndex:
     """Search people by name, organisation, email, phone and notes, typo- and accent-tolerant.
 
-    People are kept in order of folded name, so equal scores come out alphabetically. Names and
-    organisations are looked up word by word in their vocabulary; emails, phones and notes are one
-    string per field with a line per person, searched with `str.find`. Only the people a query word
-    hits are ever scored.
+    Each person has a slot. Built from rows, slots are in order of folded name, so equal scores come
+    out alphabetically. Names and organisations are looked up word by word in their vocabulary;
+    emails, phones and notes are one string per field with a line per slot, searched with
+    `str.find`. Only the people a query word hits are ever scored.
+
+    An edit empties the person's old slot and appends a new one, which costs a copy of each field
+    string rather than a rebuild; once such out-of-order slots pile up, the index is rebuilt.
     """
 
     def __init__(self, rows: Sequence[SearchRow]) -> None:
+        self._build(rows)
+
+    def _build(self, rows: Iterable[SearchRow]) -> None:
         # Building allocates a few hundred thousand objects that form no cycles; collector passes
         # over them while they are made would be pure overhead.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._build(rows)
+            self._build_slots(rows)
         finally:
             if collecting:
                 gc.enable()
 
-    def _build(self, rows: Sequence[SearchRow]) -> None:
+    def _build_slots(self, rows: Iterable[SearchRow]) -> None:
         self._rows: dict[int, SearchRow] = {row[0]: tuple(row) for row in rows}  # type: ignore[misc]
         # Sorted by id first, so the stable sort by name leaves namesakes in id order.
         by_id = sorted(self._rows)
         keys = word_lines([self._rows[person_id][1] for person_id in by_id])
         order = sorted(range(len(by_id)), key=keys.__getitem__)
-        self._ids: list[int] = list(map(by_id.__getitem__, order))
+        self._ids: list[int | None] = list(map(by_id.__getitem__, order))
         ordered = list(map(self._rows.__getitem__, self._ids))
         self._names = _Field(list(map(keys.__getitem__, order)))
         self._orgs = _Field(word_lines([row[2] for row in ordered], tidy=False))
@@ -285,10 +339,13 @@ class PeopleIndex:
         self._fields = (self._names, self._orgs, self._emails, self._phones, self._notes)
         self._name_words = _Words(self._names.lines)
         self._org_words = _Words(self._orgs.lines)
-        self._stale = False
+        self._sorted_slots = len(self._ids)  # slots past this were appended by edits, out of order
+        self._empty_slots = 0
+        self._slot_of: dict[int, int] | None = None  # made on the first edit
+        self._sort_keys: list[tuple[str, int]] | None = None  # made on the first edit
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._rows)
 
     # -- keeping current -------------------------------------------------------------------------
 
@@ -296,51 +353,62 @@ class PeopleIndex:
         """Add a person, or replace what the index knows about them (after an edit)."""
         row = tuple(row)  # type: ignore[assignment]
         self.remove(row[0])
-        self._rows[row[0]] = row
+        slot_of, sort_keys = self._edit_maps()
+        slot = len(self._ids)
         name_line = word_lines([row[1]])[0]
-        at = self._position(name_line, row[0])
-        self._ids.insert(at, row[0])
-        self._names.lines.insert(at, name_line)
-        self._orgs.lines.insert(at, word_lines([row[2]], tidy=False)[0])
-        self._emails.lines.insert(at, email_lines([row[3]])[0])
-        self._phones.lines.insert(at, digit_lines([row[4]])[0])
-        self._notes.lines.insert(at, word_lines([row[5]], tidy=False)[0])
-        self._stale = True
+        org_line = word_lines([row[2]], tidy=False)[0]
+        self._names.append(name_line)
+        self._orgs.append(org_line)
+        self._emails.append(email_lines([row[3]])[0])
+        self._phones.append(digit_lines([row[4]])[0])
+        self._notes.append(word_lines([row[5]], tidy=False)[0])
+        self._name_words.add(slot, name_line)
+        self._org_words.add(slot, org_line)
+        self._ids.append(row[0])
+        self._rows[row[0]] = row
+        slot_of[row[0]] = slot
+        sort_keys.append((name_line, row[0]))
+        self._compact_if_worth_it()
 
     def remove(self, person_id: int) -> None:
         """Forget a person; unknown ids are ignored."""
-        row = self._rows.pop(person_id, None)
-        if row is None:
+        if self._rows.pop(person_id, None) is None:
             return
-        at = self._position(word_lines([row[1]])[0], person_id)
+        slot_of, _ = self._edit_maps()
+        slot = slot_of.pop(person_id)
+        self._name_words.discard(slot, self._names.lines[slot])
+        self._org_words.discard(slot, self._orgs.lines[slot])
         for field in self._fields:
-            del field.lines[at]
-        del self._ids[at]
-        self._stale = True
+            field.blank(slot)
+        self._ids[slot] = None
+        self._empty_slots += 1
+        self._compact_if_worth_it()
 
-    def _position(self, name_line: str, person_id: int) -> int:
-        """Where a person with this folded name sits (or would sit): by name, then by id."""
-        names, ids = self._names.lines, self._ids
-        at = bisect_left(names, name_line)
-        while at < len(names) and names[at] == name_line and ids[at] < person_id:
-            at += 1
-        return at
+    def _edit_maps(self) -> tuple[dict[int, int], list[tuple[str, int]]]:
+        if self._slot_of is None or self._sort_keys is None:
+            ids = self._ids
+            self._slot_of = {person_id: slot for slot, person_id in enumerate(ids) if person_id is not None}
+            # An emptied slot is never found, so its sort key only has to be comparable.
+            self._sort_keys = [(line, -1 if person_id is None else person_id)
+                               for line, person_id in zip(self._names.lines, ids)]
+        return self._slot_of, self._sort_keys
 
-    def _refresh(self) -> None:
-        # Edits shift everyone's position, so the joined strings and word lists are rebuilt at the
-        # next search rather than patched, and only once however many edits came before it.
-        if self._stale:
-            for field in self._fields:
-                field.rebuild()
-            self._name_words = _Words(self._names.lines)
-            self._org_words = _Words(self._orgs.lines)
-            self._stale = False
+    def _compact_if_worth_it(self) -> None:
+        unsorted = len(self._ids) - self._sorted_slots + self._empty_slots
+        if unsorted > max(COMPACT_AFTER_EDITS, len(self._ids) // 20):
+            self._build(list(self._rows.values()))
+
+    def _in_order(self, slots: Iterable[int]) -> list[int]:
+        """Slots sorted alphabetically by name (slot order, unless edits appended some)."""
+        if self._sorted_slots == len(self._ids):
+            return sorted(slots)
+        assert self._sort_keys is not None
+        return sorted(slots, key=self._sort_keys.__getitem__)
 
     # -- searching -------------------------------------------------------------------------------
 
     def search(self, query: str, limit: int | None = None) -> list[int]:
         """Person ids matching every word of `query`, best first; a blank query gives `[]`."""
-        self._refresh()
         words = query_words(query)
         if not words:
             return []
@@ -349,7 +417,7 @@ class PeopleIndex:
             words = [digits]  # "+91 98450 55123" is one number, not three words
         whole = self._names.hits("\n " + " ".join(words) + " \n")
         if len(words) == 1:
-            order = _rank_single(self._tiers(words[0]) + [(NAME_WHOLE, [whole])], limit)
+            order = self._rank_single(self._tiers(words[0]) + [(NAME_WHOLE, [whole])], limit)
         else:
             order = self._rank_several(words, whole, limit)
         return list(map(self._ids.__getitem__, order))
@@ -401,30 +469,29 @@ class PeopleIndex:
         bonus = dict.fromkeys(self._names.hits("\n " + " ".join(words)), PHRASE_START_BONUS)
         for person in whole:
             bonus[person] = PHRASE_START_BONUS + PHRASE_WHOLE_BONUS
-        scored = sorted(
-            (-(sum(best[person] for best in best_per_word) + bonus.get(person, 0)), person)
+        scores = {
+            person: sum(best[person] for best in best_per_word) + bonus.get(person, 0)
             for person in candidates
-        )
-        if limit is not None:
-            scored = scored[:limit]
-        return [person for _, person in scored]
+        }
+        # Alphabetical first, then a stable sort by score: equal scores stay alphabetical.
+        order = sorted(self._in_order(candidates), key=scores.__getitem__, reverse=True)
+        return order if limit is None else order[:limit]
 
-
-def _rank_single(tiers: list[Tier], limit: int | None) -> list[int]:
-    """Best tier first; within a tier, index order (alphabetical). Set work only, no per-person Python."""
-    by_weight: dict[int, list[list[int]]] = {}
-    for weight, people in tiers:
-        by_weight.setdefault(weight, []).extend(people)
-    order: list[int] = []
-    seen: set[int] = set()
-    for weight in sorted(by_weight, reverse=True):
-        group = set().union(*by_weight[weight])
-        group -= seen
-        seen |= group
-        order.extend(sorted(group))
-        if limit is not None and len(order) >= limit:
-            return order[:limit]
-    return order
+    def _rank_single(self, tiers: list[Tier], limit: int | None) -> list[int]:
+        """Best tier first; alphabetical within a tier. Set work in C, no per-person Python."""
+        by_weight: dict[int, list[list[int]]] = {}
+        for weight, people in tiers:
+            by_weight.setdefault(weight, []).extend(people)
+        order: list[int] = []
+        seen: set[int] = set()
+        for weight in sorted(by_weight, reverse=True):
+            group = set().union(*by_weight[weight])
+            group -= seen
+            seen |= group
+            order.extend(self._in_order(group))
+            if limit is not None and len(order) >= limit:
+                return order[:limit]
+        return order
 
 
 def _phone_digits(query: str) -> str | None:
