@@ -161,10 +161,12 @@ class PersonSummary:
     note: str = ""
     minutes_invested: int = 0
     last_interaction: datetime | None = None
+    uid: str = ""
 
     def to_json(self) -> dict:
         return {
             "id": self.id,
+            "uid": self.uid,
             "name": self.name,
             "bucket": self.bucket.value,
             "phones": list(self.phones),

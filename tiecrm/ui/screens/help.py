@@ -40,17 +40,22 @@ class HelpScreen(ModalScreen[None]):
     def _help_text(self) -> Text:
         underneath = self.underneath
         text = Text()
-        text.append("Keys\n\n", style="bold")
-        seen: set[str] = set()
-        for key, active in underneath.active_bindings.items():
+        text.append("Keys here\n\n", style="bold")
+        # Group the active bindings by id, so `j` and `down` show on one line; bindings without an id
+        # are Textual's own (scrolling, focus) and stay out of the way.
+        grouped: dict[str, tuple[list[str], str]] = {}
+        for active in underneath.active_bindings.values():
             binding = active.binding
-            if binding.action in seen or not binding.description:
+            if not binding.id or not binding.description:
                 continue
-            seen.add(binding.action)
-            text.append(f"  {self.app.get_key_display(binding):<12}", style="bold cyan")
-            text.append(f"{binding.description:<26}")
-            if binding.id:
-                text.append(binding.id, style="dim")
+            keys, _ = grouped.setdefault(binding.id, ([], binding.description))
+            shown = self.app.get_key_display(binding)
+            if shown not in keys:
+                keys.append(shown)
+        for binding_id, (keys, description) in grouped.items():
+            text.append(f"  {' '.join(keys):<12}", style="bold cyan")
+            text.append(f"{description:<26}")
+            text.append(binding_id, style="dim")
             text.append("\n")
         text.append("\nEverywhere\n\n", style="bold")
         for key, what in NAVIGATION:

@@ -134,6 +134,8 @@ class ImportScreen(Screen):
         status.append(f"{s.possible_duplicates} possible duplicates", style="bold yellow" if s.possible_duplicates else "")
         self.query_one("#import-status", Static).update(status)
         self.query_one("#import-report", Static).update(self._report_text(report))
+        # Leave the path box so the summary's keys (m, escape) work at once; the list scrolls with arrows.
+        self.query_one("#import-summary").focus()
         self.app.data_changed()
 
     def _report_text(self, report: ImportReport) -> Text:

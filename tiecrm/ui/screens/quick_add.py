@@ -47,9 +47,11 @@ class QuickAddModal(ModalScreen[Interaction | None]):
     def on_mount(self) -> None:
         matches = self.query_one("#qa-matches", OptionList)
         matches.display = False
+        matches.can_focus = False  # driven from the person box with up/down; tab goes person -> line
         person_input = self.query_one("#qa-person", Input)
         if self.person_id is not None and (person := self.app.repo.get_summary(self.person_id)):
-            person_input.value = visible(person.name)
+            with person_input.prevent(Input.Changed):
+                person_input.value = visible(person.name)
             self.query_one("#qa-line", Input).focus()
         else:
             self.person_id = None
