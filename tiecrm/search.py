@@ -161,7 +161,13 @@ def digit_lines(texts: Sequence[str]) -> list[str]:
 
 
 def query_words(query: str) -> list[str]:
-    """The folded words of a query, the way names are cut into words."""
+    """The folded words of a query, the way names are cut into words.
+
+    A top-level domain is dropped as it is from the emails searched (`x@gmail.com` -> x, gmail):
+    every word of a query has to be found, and `com` no longer is.
+    """
+    if "." in query:
+        return email_lines([query])[0].split()
     return word_lines([query])[0].split()
 
 
