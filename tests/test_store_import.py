@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tiecrm.domain import Bucket, CardProblem
+from tiecrm.store.importer import card_hash
 from tiecrm.store.repository import Repository
 from tiecrm.vcard.reader import read_vcard_bytes
 
@@ -193,3 +194,18 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(repo: Repositor
     assert finished.returncode == 0, finished.stderr
     assert "added 2000" in finished.stdout
     assert repo.count_people() == 2001
+
+
+def test_card_hash_ignores_line_endings_blank_lines_and_tiecrm_properties() -> None:
+    plain = "BEGIN:VCARD\nVERSION:3.0\nFN:Asha Rao\nEND:VCARD\n"
+    assert card_hash(plain) == card_hash(plain.replace("\n", "\r\n"))
+    assert card_hash(plain) == card_hash("BEGIN:VCARD \nVERSION:3.0\n\nFN:Asha Rao\nEND:VCARD")
+    assert card_hash(plain) == card_hash(plain.replace("END:VCARD", "X-TIECRM-BUCKET:inner\nEND:VCARD"))
+    assert card_hash(plain) != card_hash(plain.replace("Asha", "Asha K"))
+
+
+def test_reimporting_an_export_with_tiecrm_properties_is_unchanged(repo: Repository) -> None:
+    repo.import_drafts(drafts(ASHA))
+    exported = ASHA.replace("END:VCARD", "X-TIECRM-BUCKET:inner\r\nX-TIECRM-MINUTES:30\r\nEND:VCARD")
+    summary = repo.import_drafts(drafts(exported))
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 1)

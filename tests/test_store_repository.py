@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tiecrm.domain import Bucket, Cadence, CardDraft, Email, Phone
+from tiecrm.domain import Birthday, Bucket, Cadence, CardDraft, Email, PersonSummary, Phone
 from tiecrm.store.repository import NotFoundError, Repository
 
 
@@ -235,3 +235,19 @@ def test_search_rows_carry_contacts_and_notes(repo: Repository, fixed_now) -> No
 def test_get_returns_none_for_unknown_people(repo: Repository) -> None:
     assert repo.get_summary(404) is None and repo.get_person(404) is None
     assert repo.list_people() == [] and repo.search_rows() == [] and repo.export_people() == []
+
+
+def test_summaries_equal_what_the_plain_constructor_builds(repo: Repository, fixed_now) -> None:
+    repo.import_drafts([draft("Ann", phones=["+1 555 400 0001"], emails=["ann@example.org"], note="n",
+                              org="Acme", title="CTO", birthday=Birthday(4, 12, None))])
+    person_id = repo.list_people()[0].id
+    repo.log_interaction(person_id, 15, at=fixed_now)
+    expected = PersonSummary(id=person_id, name="Ann", bucket=Bucket.UNSORTED, position=0,
+                             phones=("+1 555 400 0001",), emails=("ann@example.org",), org="Acme", title="CTO",
+                             birthday=Birthday(4, 12, None), note="n", minutes_invested=15,
+                             last_interaction=fixed_now, uid=repo.export_people()[0][0].summary.uid)
+    assert repo.list_people() == [expected]
+    assert repo.get_summary(person_id) == expected
+    assert repo.get_summary(person_id).to_json()["birthday"] == "--04-12"
+    stored_uid = repo.db.execute_sql("SELECT uid FROM person WHERE id = ?", (person_id,)).fetchone()[0]
+    assert expected.uid == stored_uid and len(stored_uid) == 36

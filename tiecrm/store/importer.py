@@ -18,6 +18,7 @@ from tiecrm.matching import digits_match, email_key, phone_digits, similar_name_
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 NO_NAME = "(no name)"
 _TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
+_TIECRM_ANYWHERE = re.compile("X-TIECRM-", re.IGNORECASE)
 
 
 def card_hash(raw: str) -> str:
@@ -27,7 +28,7 @@ def card_hash(raw: str) -> str:
     the card unchanged.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-    if "TIECRM" in text.upper():
+    if _TIECRM_ANYWHERE.search(text):
         text = "\n".join(line for line in text.split("\n") if not _TIECRM_LINE.match(line.lstrip()))
     if " \n" in text or "\t\n" in text or "\n\n" in text:
         text = "\n".join(line.rstrip() for line in text.split("\n") if line.strip())
@@ -60,7 +61,7 @@ def _short_phone_key(digits: str) -> str | None:
     return digits[-7:] if len(digits) >= 5 else None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Person:
     """What the import needs to know about one person it has touched."""
 

@@ -30,14 +30,14 @@ from tiecrm.store.rows import (
     BUCKET_ORDER_SQL,
     INTERACTION_COLUMNS,
     MOVE_COLUMNS,
-    SUMMARY_COLUMNS,
+    UID_COLUMN,
     SUMMARY_ORDER,
     SUMMARY_SELECT,
     SUMMARY_SELECT_MANY,
     bucket_from_db,
     interaction_from_row,
     move_from_row,
-    summary_from_row,
+    summary_from_select,
     to_db_time,
     utc_now,
 )
@@ -143,11 +143,11 @@ class Repository:
             rows = self._q(SUMMARY_SELECT_MANY + SUMMARY_ORDER)
         else:
             rows = self._q(SUMMARY_SELECT_MANY + " WHERE p.bucket = ?" + SUMMARY_ORDER, (Bucket(bucket).value,))
-        return [summary_from_row(row) for row in rows]
+        return [summary_from_select(row) for row in rows]
 
     def get_summary(self, person_id: int) -> PersonSummary | None:
         rows = self._q(SUMMARY_SELECT + " WHERE p.id = ?", (person_id,))
-        return summary_from_row(rows[0]) if rows else None
+        return summary_from_select(rows[0]) if rows else None
 
     def get_person(self, person_id: int) -> PersonDetail | None:
         """Everything about one person; interactions and moves newest first."""
@@ -316,7 +316,7 @@ class Repository:
             SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
                    (SELECT group_concat(ph.value, char(31)) FROM phone ph WHERE ph.person_id = p.id),
                    (SELECT group_concat(em.value, char(31)) FROM email em WHERE em.person_id = p.id),
-                   coalesce(it.total, 0), it.last_at,
+                   coalesce(it.total, 0), it.last_at, p.uid,
                    CAST(julianday(date(:now)) - julianday(date(it.last_at)) AS INTEGER) AS days_since,
                    CASE p.bucket WHEN 'inner' THEN :inner WHEN 'nurture' THEN :nurture END AS cadence
             FROM person p
@@ -329,7 +329,7 @@ class Repository:
             """,
             {"now": when, "inner": cadence.inner, "nurture": cadence.nurture},
         )
-        return [DueEntry(summary_from_row(row), row[SUMMARY_COLUMNS]) for row in rows]
+        return [DueEntry(summary_from_select(row), row[UID_COLUMN + 1]) for row in rows]
 
     # ---- duplicates ----------------------------------------------------------------------------
 
@@ -353,7 +353,7 @@ class Repository:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        return [summary_from_row(r) for r in self._q(SUMMARY_SELECT + f" WHERE p.id IN ({marks})", tuple(ids))]
+        return [summary_from_select(r) for r in self._q(SUMMARY_SELECT + f" WHERE p.id IN ({marks})", tuple(ids))]
 
     def merge_people(self, keep_id: int, other_id: int) -> PersonSummary:
         """Fold `other` into `keep`: every phone, email, address, note, interaction, move and raw card

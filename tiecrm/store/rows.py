@@ -26,7 +26,8 @@ SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
        (SELECT group_concat(ph.value, char(31)) FROM phone ph WHERE ph.person_id = p.id),
        (SELECT group_concat(em.value, char(31)) FROM email em WHERE em.person_id = p.id),
        (SELECT coalesce(sum(i.minutes), 0) FROM interaction i WHERE i.person_id = p.id),
-       (SELECT max(i.at) FROM interaction i WHERE i.person_id = p.id)
+       (SELECT max(i.at) FROM interaction i WHERE i.person_id = p.id),
+       p.uid
 FROM person p
 """
 
@@ -35,7 +36,7 @@ FROM person p
 # are in (person_id, rowid) order, so values keep their insertion order within a person.
 SUMMARY_SELECT_MANY = """
 SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
-       ph.joined, em.joined, coalesce(it.total, 0), it.last_at
+       ph.joined, em.joined, coalesce(it.total, 0), it.last_at, p.uid
 FROM person p
 LEFT JOIN (SELECT person_id, group_concat(value, char(31)) AS joined FROM phone
            GROUP BY person_id) ph ON ph.person_id = p.id
@@ -47,7 +48,8 @@ LEFT JOIN (SELECT person_id, SUM(minutes) AS total, MAX(at) AS last_at FROM inte
 
 SUMMARY_ORDER = f" ORDER BY {BUCKET_ORDER_SQL}, p.position, p.name COLLATE NOCASE, p.id"
 
-SUMMARY_COLUMNS = 12
+SUMMARY_COLUMNS = 12  # summary_from_row reads these; SUMMARY_SELECT* add the uid after them
+UID_COLUMN = SUMMARY_COLUMNS
 
 
 def utc_now() -> datetime:
@@ -91,7 +93,7 @@ def split_joined(value: str | None) -> tuple[str, ...]:
 
 
 _ROW_FIELDS = ("id", "name", "bucket", "position", "phones", "emails", "org", "title", "birthday", "note",
-               "minutes_invested", "last_interaction")
+               "minutes_invested", "last_interaction", "uid")
 if set(_ROW_FIELDS) != {f.name for f in fields(PersonSummary)}:
     raise ImportError("PersonSummary's fields changed: update tiecrm.store.rows.summary_from_row")
 
@@ -104,8 +106,8 @@ def _new_summary(values: dict[str, Any]) -> PersonSummary:
     return summary
 
 
-def summary_from_row(row: Sequence[Any]) -> PersonSummary:
-    """A PersonSummary from the first SUMMARY_COLUMNS columns of a SUMMARY_SELECT row."""
+def summary_from_row(row: Sequence[Any], uid: str = "") -> PersonSummary:
+    """A PersonSummary from the first SUMMARY_COLUMNS columns of a row laid out like SUMMARY_SELECT's."""
     return _new_summary({
         "id": row[0],
         "name": row[1],
@@ -119,7 +121,13 @@ def summary_from_row(row: Sequence[Any]) -> PersonSummary:
         "note": row[7],
         "minutes_invested": row[10] or 0,
         "last_interaction": datetime.fromisoformat(row[11]) if row[11] else None,
+        "uid": uid,
     })
+
+
+def summary_from_select(row: Sequence[Any]) -> PersonSummary:
+    """A PersonSummary, uid included, from a SUMMARY_SELECT / SUMMARY_SELECT_MANY row."""
+    return summary_from_row(row, row[UID_COLUMN])
 
 
 INTERACTION_COLUMNS = "id, person_id, at, minutes, kind, note"
