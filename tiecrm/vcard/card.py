@@ -86,11 +86,6 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
     notes: list[str] = []
     content = False
 
-    def warn(number: int, reason: str) -> None:
-        if fast:
-            raise NeedsLineByLine
-        warnings.append(f"{number}: {reason}")
-
     number = 0
     for item in items:
         if fast:
@@ -126,7 +121,9 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
         if parsed is not None and parsed.qp and "=" in value:
             value, clean = decoded_value(value, parsed, "")
             if not clean:
-                warn(number, f"{name} has bytes that are not valid in its charset")
+                if fast:
+                    raise NeedsLineByLine  # the warning needs a line number
+                warnings.append(f"{number}: {name} has bytes that are not valid in its charset")
         if kind == _TEL or kind == _EMAIL:
             text = unescape(value).strip() if "\\" in value else value.strip()
             if ":" in text:
@@ -148,10 +145,10 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
                 emails.append((text, group, params_label(params)))
         elif kind == _LABEL:
             if group:
-                group_labels.setdefault(group.upper(), apple_label(value))
+                group_labels[group.upper()] = group_labels.get(group.upper()) or apple_label(value)
         elif kind == _FN:
             if not fn:
-                fn = unescape(value).strip()
+                fn = (unescape(value) if "\\" in value else value).strip()
         elif kind == _N:
             if n_value is None:
                 n_value = value  # only needed when there is no FN
@@ -164,7 +161,7 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
             if not draft.title:
                 draft.title = unescape(value).strip()
         elif kind == _NOTE:
-            note = unescape(value).strip()
+            note = (unescape(value) if "\\" in value else value).strip()
             if note:
                 notes.append(note)
         elif kind == _ADR:
@@ -180,7 +177,9 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
             if draft.photo is None and not draft.photo_url:
                 photo = read_photo(value, parsed or parse_params(""))
                 if photo.error:
-                    warn(number, photo.error)
+                    if fast:
+                        raise NeedsLineByLine
+                    warnings.append(f"{number}: {photo.error}")
                 draft.photo, draft.photo_type, draft.photo_url = photo.data, photo.kind, photo.url
         elif kind == _UID:
             if draft.uid is None:

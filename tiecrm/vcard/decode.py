@@ -74,7 +74,11 @@ def decode_vcard_bytes(data: bytes) -> DecodedText:
         return DecodedText(normalise_newlines(data.decode(wide, errors="replace")), wide)
     if b"\r" in data:
         # Safe on bytes for every codec left (UTF-8, cp125x, Shift_JIS): CR and LF are never trail bytes.
-        data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if b"\r\r" in data:
+            data = data.replace(b"\r\r\n", b"\n")
+        data = data.replace(b"\r\n", b"\n")
+        if b"\r" in data:
+            data = data.replace(b"\r", b"\n")
 
     text = _try(data, "utf-8")
     if text is not None:

@@ -13,7 +13,6 @@ _BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
 # After a QP soft break, a fold that cut an escape (`=D0=` + ` B0`) rather than a real leading space.
 _FOLDED_ESCAPE = re.compile(r"[ \t]+[0-9A-Fa-f]{2}(?:=|;|$)")
 _NAME = re.compile(r"[\w-]+")
-_QP_WORD = re.compile(r"quoted-printable", re.IGNORECASE)
 _PARAM_PIECE = re.compile(r'(?:[^;"]|"[^"]*")+')
 _PARAM_VALUE = re.compile(r'"([^"]*)"|([^,]+)')
 _CARET = re.compile(r"\^([n'^])")
@@ -155,20 +154,18 @@ def _join_soft_breaks(text: str) -> str:
     out: list[str] = []
     last = 0
     size = len(text)
-    for word in _QP_WORD.finditer(text):
-        at = word.start()
-        if at < last:
-            continue
+    find = text.find
+    at = find("=\n")
+    while at != -1:
         line_start = text.rfind("\n", 0, at) + 1
-        if ":" in text[line_start:at]:
-            continue  # the words are in a value, not in the parameters
-        end = text.find("\n", at)
-        if end == -1 or text[end - 1] != "=":
+        colon = find(":", line_start, at)
+        if colon == -1 or "QUOTED-PRINTABLE" not in text[line_start:colon].upper():
+            at = find("=\n", at + 2)
             continue
-        out.append(text[last:end - 1])
-        pos = end + 1
+        out.append(text[last:at])
+        pos = at + 2
         while True:
-            stop = text.find("\n", pos)
+            stop = find("\n", pos)
             if stop == -1:
                 stop = size
             line = _after_soft_break(text[pos:stop])
@@ -181,6 +178,7 @@ def _join_soft_breaks(text: str) -> str:
                 out.append(line)
             last = stop
             break
+        at = find("=\n", last)
     if not out:
         return text
     out.append(text[last:])

@@ -37,7 +37,8 @@ def sniff_image_type(data: bytes) -> str:
 
 
 def _b64(text: str) -> bytes:
-    text = _WHITESPACE.sub("", text)
+    if " " in text or "\t" in text or "\n" in text:
+        text = _WHITESPACE.sub("", text)
     # Writers drop the padding now and then; a remainder of 1 cannot be repaired.
     if len(text) % 4:
         text += "=" * (-len(text) % 4)

@@ -13,7 +13,7 @@ _VCARD_WORD = re.compile(r":vcard", re.IGNORECASE)
 _WRAPPER = re.compile(r"^[ \t]*(?:BEGIN|END):VADDRESSBOOK[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
-@dataclass
+@dataclass(slots=True)
 class CardChunk:
     """One card's own text. `segments` are (first line number, text) pieces between BEGIN and END,
     several when nested cards were cut out of it."""

@@ -43,10 +43,13 @@ def escape_text(value: str, version: str = "3.0", structured: bool = False) -> s
 
 def decode_quoted_printable(value: str, charset: str) -> tuple[str, bool]:
     """Decode a QP value whose soft breaks are already joined; returns (text, decoded cleanly)."""
-    try:
-        data = value.encode(charset)
-    except (UnicodeEncodeError, LookupError):
-        data = value.encode("utf-8", errors="replace")
+    if value.isascii():
+        data = value.encode("ascii")
+    else:
+        try:
+            data = value.encode(charset)
+        except (UnicodeEncodeError, LookupError):
+            data = value.encode("utf-8", errors="replace")
     raw = binascii.a2b_qp(data)
     try:
         return raw.decode(charset), True
@@ -67,7 +70,9 @@ def decoded_value(value: str, params: Params, file_encoding: str) -> tuple[str, 
     if charset == "ascii":
         charset = "utf-8"
     text, clean = decode_quoted_printable(value, charset)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), clean
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, clean
 
 
 def custom_label(custom: str) -> str:
