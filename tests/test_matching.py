@@ -97,3 +97,9 @@ def test_a_very_common_token_does_not_hide_near_equal_names() -> None:
     names += [(1000, "Rahul Sharma"), (1001, "Rahul Sharmaa")]
     pairs = similar_name_pairs(names, new_ids={1001})
     assert (1000, 1001) in {(a, b) for a, b, _ in pairs}
+
+
+def test_a_shortened_name_is_a_candidate_but_a_different_first_name_is_not() -> None:
+    names = [(1, "Priya Sharma"), (2, "Priya S."), (3, "Pooja Sharma")]
+    pairs = similar_name_pairs(names, new_ids={2, 3})
+    assert [(a, b) for a, b, _ in pairs] == [(1, 2)]
