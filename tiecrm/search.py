@@ -28,9 +28,16 @@ _ASCII_WORDS = bytes(
 _ASCII_DELETE = b"'`"
 _ASCII_DIGITS = bytes(byte if chr(byte) in "0123456789\x1e" else 0x20 for byte in range(256))
 # A top-level domain is not worth matching: `.com` would make every `co` query hit everyone.
-# Any two-letter country code, the common generic ones, and both parts of ".co.uk" or ".com.au".
+# Taken off a query: any two-letter country code, the common generic ones, ".co.uk", ".com.au".
 _TLD = re.compile(
     r"\.(?:(?:co|com|ac|net|org|edu|gov)\.)?(?:[a-z]{2}|com|net|org|edu|gov|info|biz|mil|int)(?= )"
+)
+# Emails keep their domains (cutting them out of megabytes costs more than a whole search); a query
+# word that starts a common top-level domain just does not look in emails.
+_TLD_PREFIXES = frozenset(
+    tld[:end]
+    for tld in "com net org edu gov info biz co ac in uk de fr es it nl io me us ca au".split()
+    for end in range(2, len(tld) + 1)
 )
 _ASCII_BYTES = bytes(range(128))
 # Beyond this many distinct characters to change, one `str.translate` beats one `str.replace` each.
@@ -130,22 +137,9 @@ def word_lines(texts: Sequence[str], *, tidy: bool = True) -> list[str]:
     `tidy`, runs of spaces are left in (two spaces where punctuation stood), which costs nothing to
     prefix and word searches and saves a few passes over megabytes of notes.
     """
-    return _word_lines(texts, tidy=tidy, strip_tlds=False)
-
-
-def email_lines(texts: Sequence[str]) -> list[str]:
-    """`word_lines` (untidy) for space-separated email addresses, without their top-level domains."""
-    return _word_lines(texts, tidy=False, strip_tlds=True)
-
-
-def _word_lines(texts: Sequence[str], *, tidy: bool, strip_tlds: bool) -> list[str]:
     if not texts:
         return []
-    bulk = _fold(_SEP.join(texts), words=True)
-    if strip_tlds:
-        # Each address now ends in a space, which is what marks the end of its domain.
-        bulk = _TLD.sub("", bulk.replace(_SEP, " " + _SEP) + " ")
-    bulk = bulk.encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
+    bulk = _fold(_SEP.join(texts), words=True).encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
     bulk = (_SEP + bulk + _SEP).replace(_SEP, " \n ")
     if tidy:
         bulk = _collapse_spaces(bulk)
@@ -167,7 +161,7 @@ def query_words(query: str) -> list[str]:
     every word of a query has to be found, and `com` no longer is.
     """
     if "." in query:
-        return email_lines([query])[0].split()
+        query = _TLD.sub("", fold(query) + " ")
     return word_lines([query])[0].split()
 
 
@@ -224,18 +218,25 @@ class _Words:
     __slots__ = ("people", "first", "vocabulary", "first_vocabulary")
 
     def __init__(self, lines: list[str]) -> None:
-        # Many people share a line (an employer, a common name): split each distinct line once.
-        sharing: defaultdict[str, list[int]] = defaultdict(list)
-        for person, line in enumerate(lines):
-            sharing[line].append(person)
         people: defaultdict[str, list[int]] = defaultdict(list)
         first: defaultdict[str, list[int]] = defaultdict(list)
-        for line, persons in sharing.items():
-            words = line.split()
-            if words:
-                first[words[0]].extend(persons)
-                for word in words:
-                    people[word].extend(persons)
+        if len(set(lines)) * 2 < len(lines):
+            # Many people share a line (organisations): split each distinct line once.
+            sharing: defaultdict[str, list[int]] = defaultdict(list)
+            for person, line in enumerate(lines):
+                sharing[line].append(person)
+            for line, persons in sharing.items():
+                words = line.split()
+                if words:
+                    first[words[0]].extend(persons)
+                    for word in words:
+                        people[word].extend(persons)
+        else:
+            for person, words in enumerate(map(str.split, lines)):
+                if words:
+                    first[words[0]].append(person)
+                    for word in words:
+                        people[word].append(person)
         self.people = dict(people)
         self.first = dict(first)
         self.vocabulary = sorted(people)
@@ -339,7 +340,7 @@ class PeopleIndex:
         ordered = list(map(self._rows.__getitem__, self._ids))
         self._names = _Field(list(map(keys.__getitem__, order)))
         self._orgs = _Field(word_lines([row[2] for row in ordered], tidy=False))
-        self._emails = _Field(email_lines([row[3] for row in ordered]))
+        self._emails = _Field(word_lines([row[3] for row in ordered], tidy=False))
         self._phones = _Field(digit_lines([row[4] for row in ordered]))
         self._notes = _Field(word_lines([row[5] for row in ordered], tidy=False))
         self._fields = (self._names, self._orgs, self._emails, self._phones, self._notes)
@@ -365,7 +366,7 @@ class PeopleIndex:
         org_line = word_lines([row[2]], tidy=False)[0]
         self._names.append(name_line)
         self._orgs.append(org_line)
-        self._emails.append(email_lines([row[3]])[0])
+        self._emails.append(word_lines([row[3]], tidy=False)[0])
         self._phones.append(digit_lines([row[4]])[0])
         self._notes.append(word_lines([row[5]], tidy=False)[0])
         self._name_words.add(slot, name_line)
@@ -441,7 +442,7 @@ class PeopleIndex:
         if len(word) >= INSIDE_MIN_LENGTH:
             tiers.append((NAME_INSIDE, names.inside(word)))
             tiers.append((ORG_INSIDE, orgs.inside(word)))
-        if len(word) >= EMAIL_MIN_LENGTH:
+        if len(word) >= EMAIL_MIN_LENGTH and word not in _TLD_PREFIXES:
             tiers.append((EMAIL_PREFIX, [self._emails.hits(f" {word}")]))
         if len(word) >= NOTE_MIN_LENGTH:
             tiers.append((NOTE_PREFIX, [self._notes.hits(f" {word}")]))
