@@ -9,7 +9,7 @@ import pytest
 
 from tiecrm.domain import Bucket, CardDraft, PersonDetail, PersonSummary
 from tiecrm.vcard import read_vcard_bytes, read_vcard_file
-from tiecrm.vcard.write import write_card, write_cards
+from tiecrm.vcard.write import fallback_uid, write_card, write_cards
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "vcards"
 CORPUS_FILES = sorted(CORPUS.rglob("*.vcf")) if CORPUS.is_dir() else []
@@ -135,5 +135,10 @@ def test_write_cards_writes_one_card_per_person_with_given_uid() -> None:
     text = write_cards([(_detail(first), [first.raw]), (_detail(second), [second.raw])], version="4.0")
     result = read_vcard_bytes(text.encode("utf-8"))
     assert [d.name for d in result.drafts] == ["One", "Two"]
-    assert [d.uid for d in result.drafts] == ["abc-1", None]
+    assert result.drafts[0].uid == "abc-1"
+    # A person whose cards had no UID gets a stable one, so two same-named people stay two.
+    assert result.drafts[1].uid == fallback_uid(_detail(second).summary)
+    assert result.drafts[1].uid.startswith("urn:uuid:")
     assert _only_card(write_card(_detail(second), [], uid="urn:uuid:1234")).uid == "urn:uuid:1234"
+    explicit = write_cards([(_detail(first), [first.raw], "urn:uuid:person-7")])
+    assert _only_card(explicit).uid == "urn:uuid:person-7"

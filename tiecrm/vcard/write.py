@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 
-from tiecrm.domain import Birthday, CardDraft, PersonDetail
+from tiecrm.domain import Birthday, CardDraft, PersonDetail, PersonSummary
 from tiecrm.vcard.card import params_label
 from tiecrm.vcard.decode import normalise_newlines
 from tiecrm.vcard.lines import ContentLine, Params, content_lines, parse_params
@@ -29,6 +30,7 @@ _TYPES = {
 _ENCODING_WORDS = {"QUOTED-PRINTABLE", "QP", "BASE64", "B", "8BIT", "7BIT"}
 _NEEDS_QUOTES = re.compile(r'[:;,"]')
 _CRLF = "\r\n"
+_UID_NAMESPACE = uuid.UUID("5b0c1a9e-3f6d-4c52-9a57-6f1d2e7c8b40")
 
 
 def fold(line: str) -> str:
@@ -158,6 +160,11 @@ def _flat(parts: Sequence[str]) -> str:
     return ", ".join(part for part in cleaned if part)
 
 
+def fallback_uid(person: PersonSummary) -> str:
+    """A stable UID for a person whose cards had none, so distinct people never merge on re-import."""
+    return "urn:uuid:" + str(uuid.uuid5(_UID_NAMESPACE, f"{person.id}\n{person.name}"))
+
+
 def write_card(detail: PersonDetail, raw_cards: Sequence[str] = (), version: str = "3.0",
                uid: str | None = None) -> str:
     """One vCard for a person, with CRLF line endings.
@@ -166,13 +173,14 @@ def write_card(detail: PersonDetail, raw_cards: Sequence[str] = (), version: str
         detail: what tiecrm knows about the person; it wins over the original cards.
         raw_cards: the person's original card texts; their other properties are carried over.
         version: "3.0" or "4.0".
-        uid: the UID to write; by default the first original card's UID, if any.
+        uid: the UID to write; by default the first original card's UID, else one made from the
+            person's id and name (`fallback_uid`).
     """
     version = "4.0" if str(version).startswith("4") else "3.0"
     person = detail.summary
     raws = [_RawCard(raw) for raw in raw_cards if raw and raw.strip()]
     first = raws[0] if raws else None
-    uid = uid or next((raw.draft.uid for raw in raws if raw.draft and raw.draft.uid), None)
+    uid = uid or next((raw.draft.uid for raw in raws if raw.draft and raw.draft.uid), None) or fallback_uid(person)
 
     kept: list[str] = []
     seen: set[str] = set()
@@ -258,5 +266,11 @@ def write_card(detail: PersonDetail, raw_cards: Sequence[str] = (), version: str
 
 
 def write_cards(items: Iterable[tuple[PersonDetail, Sequence[str]]], version: str = "3.0") -> str:
-    """Several people, one card each, in the order given."""
-    return "".join(write_card(detail, raws, version) for detail, raws in items)
+    """Several people, one card each, in the order given. An item may carry a third element,
+    the person's UID, which wins over the cards' own."""
+    out = []
+    for item in items:
+        detail, raws = item[0], item[1]
+        uid = item[2] if len(item) > 2 else None
+        out.append(write_card(detail, raws, version, uid=uid))
+    return "".join(out)
