@@ -160,6 +160,19 @@ def test_folding_many_texts_at_once_matches_folding_each_alone():
     assert query_words("İstanbul Straße") == ["istanbul", "strasse"]
 
 
+def test_a_record_separator_inside_contact_text_does_not_shift_anyone():
+    rows = [
+        (1, "Ada\x1eLovelace", "", "", "+44\x1e20", "note\x1e\x1ewith separators"),
+        (2, "Grace Hopper", "Navy", "grace@navy.mil", "+1 555 0100", ""),
+    ]
+    index = PeopleIndex(rows)
+    assert index.search("grace") == [2]
+    assert index.search("navy") == [2]
+    assert index.search("5550100") == [2]
+    assert index.search("lovelace") == [1]
+    assert index.search("separators") == [1]
+
+
 def test_top_level_domains_are_not_searched(index):
     assert query_words("a.b@c.co.uk x@Y.COM") == ["a", "b", "c", "x", "y"]
     # "com" and "org" would otherwise match everyone with an address.

@@ -100,7 +100,7 @@ def _fold(text: str, *, words: bool) -> str:
 
 @lru_cache(maxsize=8192)
 def _fold_char(char: str, words: bool) -> str:
-    """What one non-ASCII character folds to: `é` -> `e`, `ø` -> `o`, `\u0301` -> ``, `—` -> ` `."""
+    """What one non-ASCII character folds to: `é` -> `e`, `ø` -> `o`, U+0301 -> nothing, `—` -> space."""
     if char in _LETTERS:
         return _LETTERS[char]
     if "\uac00" <= char <= "\ud7a3":
@@ -139,7 +139,7 @@ def word_lines(texts: Sequence[str], *, tidy: bool = True) -> list[str]:
     """
     if not texts:
         return []
-    bulk = _fold(_SEP.join(texts), words=True).encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
+    bulk = _fold(_joined(texts), words=True).encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
     bulk = (_SEP + bulk + _SEP).replace(_SEP, " \n ")
     if tidy:
         bulk = _collapse_spaces(bulk)
@@ -150,15 +150,24 @@ def digit_lines(texts: Sequence[str]) -> list[str]:
     """Each text reduced to its digits (all the person's numbers run together), one line per text."""
     if not texts:
         return []
-    bulk = fold(_SEP.join(texts)).encode().translate(_ASCII_DIGITS).decode()
+    bulk = fold(_joined(texts)).encode().translate(_ASCII_DIGITS).decode()
     return bulk.replace(" ", "").split(_SEP)
+
+
+def _joined(texts: Sequence[str]) -> str:
+    """The texts joined by the record separator, which is taken out of the texts themselves first:
+    one inside a contact's note would otherwise shift everyone after them onto the wrong line."""
+    bulk = _SEP.join(texts)
+    if bulk.count(_SEP) != len(texts) - 1:
+        bulk = _SEP.join(text.replace(_SEP, " ") for text in texts)
+    return bulk
 
 
 def query_words(query: str) -> list[str]:
     """The folded words of a query, the way names are cut into words.
 
-    A top-level domain is dropped as it is from the emails searched (`x@gmail.com` -> x, gmail):
-    every word of a query has to be found, and `com` no longer is.
+    A top-level domain is dropped (`x@gmail.com` -> x, gmail): every word of a query has to be
+    found, and a word like `com` is not looked for in emails.
     """
     if "." in query:
         query = _TLD.sub("", fold(query) + " ")
