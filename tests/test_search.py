@@ -216,3 +216,11 @@ def test_resolve_nothing():
     assert resolve_person("xqzvw", ROWS) == (None, [])
     assert resolve_person("", ROWS) == (None, [])
     assert resolve_person("4242", ROWS) == (None, [])  # not an id, not a name
+
+
+def test_an_empty_index_finds_nobody_and_can_grow():
+    index = PeopleIndex([])
+    assert index.search("anyone") == []
+    assert resolve_person("anyone", []) == (None, [])
+    index.upsert((1, "First Person", "", "", "", ""))
+    assert index.search("first") == [1]
