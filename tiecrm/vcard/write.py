@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from tiecrm.domain import Birthday, CardDraft, PersonDetail, PersonSummary
-from tiecrm.vcard.card import params_label
 from tiecrm.vcard.decode import normalise_newlines
 from tiecrm.vcard.lines import ContentLine, Params, content_lines, parse_params
 from tiecrm.vcard.photo import sniff_image_type
