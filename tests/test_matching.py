@@ -99,7 +99,7 @@ def test_a_very_common_token_does_not_hide_near_equal_names() -> None:
     assert (1000, 1001) in {(a, b) for a, b, _ in pairs}
 
 
-def test_a_shortened_name_is_a_candidate_but_a_different_first_name_is_not() -> None:
-    names = [(1, "Priya Sharma"), (2, "Priya S."), (3, "Pooja Sharma")]
-    pairs = similar_name_pairs(names, new_ids={2, 3})
-    assert [(a, b) for a, b, _ in pairs] == [(1, 2)]
+
+def test_a_different_first_name_with_the_same_surname_is_not_a_candidate() -> None:
+    names = [(1, "Priya Sharma"), (2, "Pooja Sharma"), (3, "Priya Sharma")]
+    assert similar_name_pairs(names, new_ids={2, 3}) == [(1, 3, 100.0)]

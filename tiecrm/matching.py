@@ -109,8 +109,9 @@ def similar_name_pairs(
 ) -> list[tuple[int, int, float]]:
     """Pairs `(a, b, score)` with `a < b` of similar names, at least one of them in `new_ids`.
 
-    The score is rapidfuzz's WRatio (0-100) of the name keys: equal to token_sort_ratio for names of
-    similar length, and lenient with a shortened name ("Priya S." ~ "Priya Sharma" scores 90). Names are only compared inside cheap blocks,
+    The score is rapidfuzz's token_sort_ratio (0-100). (WRatio would also pair shortened names such
+    as "Priya S." with "Priya Sharma", but costs about 20 times as much and pairs "Ann Lee" with
+    "Ann Lee Dentist".) Names are only compared inside cheap blocks,
     so 10,000 names cost about a million comparisons, not a hundred million:
     - names sharing a token of 3+ characters; when over SPLIT_BLOCK names share it, only those whose
       other tokens start, or end, with the same letter (a score of 90 leaves room for about one
@@ -164,13 +165,14 @@ def similar_name_pairs(
                 key_a = keys[a]
                 for b in members:
                     if a != b:
-                        score = fuzz.WRatio(key_a, keys[b], score_cutoff=threshold)
+                        score = fuzz.ratio(key_a, keys[b], score_cutoff=threshold)
                         if score:
                             keep(a, b, score)
             continue
+        # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
         scores = process.cdist(
             [keys[q] for q in queries], [keys[m] for m in members],
-            scorer=fuzz.WRatio, score_cutoff=threshold,
+            scorer=fuzz.ratio, score_cutoff=threshold,
         )
         rows, cols = scores.nonzero()
         for row, col, score in zip(rows.tolist(), cols.tolist(), scores[rows, cols].tolist()):
