@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,6 @@ def test_write_cards_writes_one_card_per_person_with_given_uid() -> None:
     assert _only_card(write_card(_detail(second), [], uid="urn:uuid:1234")).uid == "urn:uuid:1234"
     explicit = write_cards([(_detail(first), [first.raw], "urn:uuid:person-7")])
     assert _only_card(explicit).uid == "urn:uuid:person-7"
+    detail = _detail(first)
+    own = PersonDetail(summary=replace(detail.summary, uid="store-uid-9"))
+    assert _only_card(write_card(own, [first.raw])).uid == "store-uid-9"

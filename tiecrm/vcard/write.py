@@ -172,14 +172,15 @@ def write_card(detail: PersonDetail, raw_cards: Sequence[str] = (), version: str
         detail: what tiecrm knows about the person; it wins over the original cards.
         raw_cards: the person's original card texts; their other properties are carried over.
         version: "3.0" or "4.0".
-        uid: the UID to write; by default the first original card's UID, else one made from the
-            person's id and name (`fallback_uid`).
+        uid: the UID to write; by default the person's own UID, else the first original card's,
+            else one made from the person's id and name (`fallback_uid`).
     """
     version = "4.0" if str(version).startswith("4") else "3.0"
     person = detail.summary
     raws = [_RawCard(raw) for raw in raw_cards if raw and raw.strip()]
     first = raws[0] if raws else None
-    uid = uid or next((raw.draft.uid for raw in raws if raw.draft and raw.draft.uid), None) or fallback_uid(person)
+    uid = (uid or getattr(person, "uid", "")
+           or next((raw.draft.uid for raw in raws if raw.draft and raw.draft.uid), None) or fallback_uid(person))
 
     kept: list[str] = []
     seen: set[str] = set()
