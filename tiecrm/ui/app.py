@@ -24,6 +24,8 @@ class TieCrmApp(App[None]):
     | `i` | `app.import` | Import a vCard file. |
     | `b` | `app.board` | The bucket board. |
     | `m` | `app.merge` | Merge possible duplicates. |
+    | `c` | `app.due` | Who is going cold, and birthdays coming up. |
+    | `r` | `app.returns` | Returns on your time per bucket. |
     | `?` | `app.help` | Help: every key. |
     | `q` | `app.quit` | Quit. |
     | `ctrl+p` | | Command palette. |
@@ -38,6 +40,8 @@ class TieCrmApp(App[None]):
         Binding("i", "import_file", "Import", id="app.import"),
         Binding("b", "board", "Board", id="app.board"),
         Binding("m", "merge", "Merge", id="app.merge", show=False),
+        Binding("c", "due", "Due", id="app.due"),
+        Binding("r", "returns", "Returns", id="app.returns"),
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
@@ -78,6 +82,15 @@ class TieCrmApp(App[None]):
 
         if self.repo.count_people() == 0:
             self.push_screen(WelcomeScreen())
+
+    def _announce_going_cold(self) -> None:
+        s = self.settings
+        from tiecrm.store import stats
+
+        count = stats.count_going_cold(self.repo.db, self.now(), s.cadence, s.warmth_floor, s.half_life_days, self.tz)
+        if count:
+            people = "person is" if count == 1 else "people are"
+            self.notify(f"{count:,} {people} going cold. Press c to see who.", title="Due", timeout=8)
 
     # ------------------------------------------------------------ data changed
 
@@ -124,6 +137,18 @@ class TieCrmApp(App[None]):
 
         if not isinstance(self.screen, MergeScreen):
             self.push_screen(MergeScreen())
+
+    def action_due(self) -> None:
+        from tiecrm.ui.screens.due import DueScreen
+
+        if not isinstance(self.screen, DueScreen):
+            self.push_screen(DueScreen())
+
+    def action_returns(self) -> None:
+        from tiecrm.ui.screens.returns import ReturnsScreen
+
+        if not isinstance(self.screen, ReturnsScreen):
+            self.push_screen(ReturnsScreen())
 
     def action_help(self) -> None:
         from tiecrm.ui.screens.help import HelpScreen

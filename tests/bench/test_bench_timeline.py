@@ -1,0 +1,143 @@
+"""Benchmarks for time invested: a person with 5,000 interactions opens fast; due and returns over 50,000 people."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tiecrm.config import Settings
+from tiecrm.domain import Bucket
+from tiecrm.store import stats
+from tiecrm.store.repository import Repository
+from tiecrm.store.rows import to_db_time
+from tiecrm.ui.app import TieCrmApp
+
+pytestmark = pytest.mark.bench
+
+NOW = datetime(2026, 11, 20, 15, 30)
+TZ = ZoneInfo("Europe/Berlin")
+KINDS = ("call", "coffee", "lunch", "walk", "message", "")
+NOTES = ("", "", "talked about her move", "new job", "kids are fine", "plans for the summer", "book tip")
+
+
+def seed_bulk(path: Path, people: int, interactions: int, seed: int = 11) -> Repository:
+    """A store with `people` people spread over the buckets and `interactions` over three years, written with
+    raw executemany inserts (200,000 log_interaction calls would take minutes)."""
+    rng = random.Random(seed)
+    repo = Repository(path, now=lambda: NOW)
+    stamp = to_db_time(NOW)
+    buckets = ["unsorted"] * 55 + ["vanity"] * 25 + ["nurture"] * 15 + ["inner"] * 5  # percent
+    person_rows = []
+    for n in range(people):
+        birthday = None
+        if rng.random() < 0.4:
+            month, day = rng.randint(1, 12), rng.randint(1, 28)
+            birthday = f"--{month:02d}-{day:02d}" if rng.random() < 0.3 else f"{rng.randint(1950, 2005)}-{month:02d}-{day:02d}"
+        person_rows.append((f"uid-{n}", f"Person {n:05d}", "", "", birthday, "", "", rng.choice(buckets), n,
+                            stamp, stamp))
+    conn = repo.db.connection()
+    with repo.db.atomic():
+        conn.executemany(
+            "INSERT INTO person (uid, name, org, title, birthday, note, photo_type, bucket, position, created_at, "
+            "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            person_rows,
+        )
+        ids = [row[0] for row in conn.execute("SELECT id FROM person ORDER BY id")]
+        # Time goes mostly to a few people, as it does: a skewed choice of who.
+        weights = [1.0 / (1 + (i % 997)) for i in range(len(ids))]
+        who = rng.choices(ids, weights=weights, k=interactions)
+        span = 3 * 365 * 24 * 60
+        conn.executemany(
+            "INSERT INTO interaction (person_id, at, minutes, kind, note, created_at) VALUES (?,?,?,?,?,?)",
+            (
+                (pid, to_db_time(NOW - timedelta(minutes=rng.randrange(span))), rng.choice((5, 15, 30, 45, 60, 90)),
+                 rng.choice(KINDS), rng.choice(NOTES), stamp)
+                for pid in who
+            ),
+        )
+    return repo
+
+
+def best_of(runs: int, fn) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+@pytest.fixture(scope="module")
+def big_repo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bench") / "big.db"
+    start = time.perf_counter()
+    repo = seed_bulk(path, 50_000, 200_000)
+    print(f"\nseeded 50,000 people and 200,000 interactions in {time.perf_counter() - start:.1f} s")
+    yield repo
+    repo.close()
+
+
+def test_due_over_50k_people(big_repo):
+    settings = Settings()
+    seconds, entries = best_of(3, lambda: stats.going_cold_people(
+        big_repo.db, NOW, settings.cadence, settings.warmth_floor, settings.half_life_days, TZ))
+    count_seconds, count = best_of(3, lambda: stats.count_going_cold(
+        big_repo.db, NOW, settings.cadence, settings.warmth_floor, settings.half_life_days, TZ))
+    birthday_seconds, birthdays = best_of(3, lambda: stats.birthdays_soon(big_repo.db, NOW.date(), 14))
+    print(f"\ndue: {len(entries):,} going cold in {seconds * 1000:.0f} ms; count alone {count_seconds * 1000:.0f} ms; "
+          f"{len(birthdays):,} birthdays in 14 days in {birthday_seconds * 1000:.0f} ms")
+    assert count == len(entries) > 0
+    assert seconds + birthday_seconds <= 0.5
+
+
+def test_returns_over_50k_people(big_repo):
+    seconds, report = best_of(3, lambda: stats.returns_report(big_repo.db, NOW.date(), TZ))
+    print(f"\nreturns: {report.vanity_ratio()}; {len(report.hints)} hints (+{report.more_hints}) "
+          f"in {seconds * 1000:.0f} ms")
+    assert report.contacts == 50_000
+    assert seconds <= 0.5
+
+
+def test_person_with_5000_interactions_opens_fast(tmp_path):
+    repo = seed_bulk(tmp_path / "one.db", 20, 0)
+    person = repo.list_people()[0].id
+    rng = random.Random(5)
+    span = 5 * 365 * 24 * 60
+    with repo.db.atomic():
+        repo.db.connection().executemany(
+            "INSERT INTO interaction (person_id, at, minutes, kind, note, created_at) VALUES (?,?,?,?,?,?)",
+            [(person, to_db_time(NOW - timedelta(minutes=rng.randrange(span))), rng.choice((15, 30, 60)),
+              rng.choice(KINDS), rng.choice(NOTES), to_db_time(NOW)) for _ in range(5000)],
+        )
+    repo.move(person, Bucket.INNER)
+
+    async def measure() -> list[float]:
+        from tiecrm.ui.screens.person import PersonScreen
+
+        app = TieCrmApp(repo, now=lambda: NOW, tz=TZ, settings=Settings())
+        timings = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            for _ in range(3):
+                start = time.perf_counter()
+                app.action_open_person(person)
+                await pilot.pause()
+                assert isinstance(app.screen, PersonScreen)
+                timings.append(time.perf_counter() - start)
+                await pilot.press("escape")
+                await pilot.pause()
+        return timings
+
+    import asyncio
+
+    timings = asyncio.run(measure())
+    print(f"\nperson page with 5,000 interactions: opened in {min(timings) * 1000:.0f} ms "
+          f"(runs: {', '.join(f'{t * 1000:.0f}' for t in timings)} ms)")
+    repo.close()
+    assert min(timings) <= 0.2
