@@ -18,7 +18,6 @@ from tiecrm.matching import digits_match, email_key, phone_digits, similar_name_
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 NO_NAME = "(no name)"
 _TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
-_TIECRM_ANYWHERE = re.compile("X-TIECRM-", re.IGNORECASE)
 
 
 def card_hash(raw: str) -> str:
@@ -28,7 +27,7 @@ def card_hash(raw: str) -> str:
     the card unchanged.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-    if _TIECRM_ANYWHERE.search(text):
+    if "tiecrm" in text.lower():
         text = "\n".join(line for line in text.split("\n") if not _TIECRM_LINE.match(line.lstrip()))
     if " \n" in text or "\t\n" in text or "\n\n" in text:
         text = "\n".join(line.rstrip() for line in text.split("\n") if line.strip())
@@ -100,14 +99,25 @@ class BatchImport:
         self._addresses: list[tuple] = []
         self._cards: dict[int, list] = {}
         self._card_updates: list[tuple] = []
-        self._load_indexes()
+        self._load_hashes()
 
     # ---- loading -------------------------------------------------------------------------------
 
-    def _load_indexes(self) -> None:
-        """Everything matching needs, one query each, into dicts."""
+    def _load_hashes(self) -> None:
         q = self.conn.execute
         self.hashes: set[str] = {row[0] for row in q("SELECT hash FROM card")}
+        self.batch_id = q(
+            "INSERT INTO import_batch (started_at, finished_at, source, added, updated, unchanged, skipped) "
+            "VALUES (?, NULL, ?, 0, 0, 0, 0)",
+            (self.now, self.source),
+        ).lastrowid
+        self._indexes_loaded = False
+
+    def _load_indexes(self) -> None:
+        """Everything matching needs, one query each, into dicts. Loaded at the first card that is not
+        unchanged, so re-importing an unchanged file reads nothing but the card hashes."""
+        self._indexes_loaded = True
+        q = self.conn.execute
         self.uids: dict[str, int] = {}
         self.card_by_uid: dict[str, int] = {}
         for card_id, person_id, uid in q("SELECT id, person_id, uid FROM card WHERE uid IS NOT NULL ORDER BY id"):
@@ -127,11 +137,6 @@ class BatchImport:
         }
         self.next_person_id = (q("SELECT MAX(id) FROM person").fetchone()[0] or 0) + 1
         self.next_card_id = (q("SELECT MAX(id) FROM card").fetchone()[0] or 0) + 1
-        self.batch_id = q(
-            "INSERT INTO import_batch (started_at, finished_at, source, added, updated, unchanged, skipped) "
-            "VALUES (?, NULL, ?, 0, 0, 0, 0)",
-            (self.now, self.source),
-        ).lastrowid
 
     def _person(self, person_id: int) -> _Person:
         """The import's view of a person, read from the database the first time it is needed."""
@@ -176,6 +181,8 @@ class BatchImport:
             self.unchanged += 1
             return
         self.hashes.add(digest)
+        if not self._indexes_loaded:
+            self._load_indexes()
         uid = (draft.uid or "").strip() or None
         digits = [phone_digits(phone.value) for phone in draft.phones]
         person_id = self.uids.get(uid) if uid else None
@@ -194,9 +201,9 @@ class BatchImport:
         person_id = self.next_person_id
         self.next_person_id += 1
         person_uid = uid or new_uid()
-        bucket = draft_bucket(draft)
-        position = self.next_position.get(bucket.value, 0)
-        self.next_position[bucket.value] = position + 1
+        bucket = draft_bucket(draft).value
+        position = self.next_position.get(bucket, 0)
+        self.next_position[bucket] = position + 1
         person = _Person(
             person_id,
             draft.name.strip() or NO_NAME,
@@ -208,7 +215,7 @@ class BatchImport:
         )
         person.new_row = [
             person_id, person_uid, person.name, person.org, person.title, person.birthday, person.note,
-            draft.photo, draft.photo_type if draft.photo is not None else "", bucket.value, position,
+            draft.photo, draft.photo_type if draft.photo is not None else "", bucket, position,
             self.now, self.now,
         ]
         self.people[person_id] = person
