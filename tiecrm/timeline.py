@@ -286,9 +286,9 @@ def birthday_keys_within(today: date, days: int = BIRTHDAY_HORIZON_DAYS) -> list
 
 def timeline_events(interactions: Iterable[Interaction], moves: Iterable[Move]) -> list[Interaction | Move]:
     """Interactions and bucket moves in one list, newest first by their UTC instant (so an hour repeated by a
-    daylight-saving change never reorders them); at the same instant a move comes before an interaction."""
-    events: list[tuple[datetime, int, int, Interaction | Move]] = [(i.at, 0, i.id, i) for i in interactions]
-    events += [(m.at, 1, m.id, m) for m in moves]
+    daylight-saving change never reorders them); at the same instant an interaction comes before a move."""
+    events: list[tuple[datetime, int, int, Interaction | Move]] = [(i.at, 1, i.id, i) for i in interactions]
+    events += [(m.at, 0, m.id, m) for m in moves]
     events.sort(key=lambda e: e[:3], reverse=True)
     return [e[3] for e in events]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 from textual import on
@@ -30,6 +30,13 @@ def quick_line_of(interaction: Interaction, tz: tzinfo | None = None) -> str:
         return header
     # The separator keeps a note that begins like a duration, kind or date ("2 kids now") a note.
     return f"{header} - {interaction.note}"
+
+
+def edited_at(original: datetime, parsed: datetime, tz: tzinfo | None = None) -> datetime:
+    """The instant to store: the original one when the line still shows its local minute, so a save that does
+    not touch the time keeps its seconds and its side of an hour repeated by a daylight-saving change."""
+    shown = f"{to_local(original, tz):%Y-%m-%d %H:%M}"
+    return original if f"{to_local(parsed, tz):%Y-%m-%d %H:%M}" == shown else parsed
 
 
 class EditInteractionModal(ModalScreen[Interaction | None]):
@@ -80,7 +87,8 @@ class EditInteractionModal(ModalScreen[Interaction | None]):
             self.notify("Nothing left: type a duration or a note (or delete it with d).", severity="warning")
             return
         updated = self.app.repo.update_interaction(
-            self.interaction.id, minutes=entry.minutes or 0, kind=entry.kind, note=entry.note, at=entry.at
+            self.interaction.id, minutes=entry.minutes or 0, kind=entry.kind, note=entry.note,
+            at=edited_at(self.interaction.at, entry.at, self.app.tz),
         )
         self.dismiss(updated)
         self.app.data_changed(self.interaction.person_id)
