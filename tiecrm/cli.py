@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from tiecrm import textsafe
-from tiecrm.domain import Bucket, DueEntry, PersonSummary
+from tiecrm.domain import Bucket, PersonSummary
+from tiecrm.timeline import ColdEntry
 
 EXIT_USAGE = 2
 
@@ -237,17 +238,26 @@ def cmd_log(repo, args) -> int:
 
 
 def cmd_due(repo, args) -> int:
+    """Who is going cold (most overdue first, each with the last note as a hook), then birthdays in 14 days."""
+    from tiecrm.clock import local_date
     from tiecrm.config import load_settings
+    from tiecrm.store import stats
+    from tiecrm.timeline import BIRTHDAY_HORIZON_DAYS
 
-    entries = repo.due(load_settings().cadence, now=_now())
+    settings = load_settings()
+    now = _now()
+    entries = stats.going_cold_people(repo.db, now, settings.cadence, settings.warmth_floor, settings.half_life_days)
     if args.json:
         _print_json([e.to_json() for e in entries])
         return 0
-    if not entries:
-        print("nobody is going cold")
-        return 0
-    for e in entries:
-        print(_due_line(e))
+    print("\n".join(_due_line(e) for e in entries) if entries else "nobody is going cold")
+    birthdays = stats.birthdays_soon(repo.db, local_date(now), BIRTHDAY_HORIZON_DAYS)
+    if birthdays:
+        print(f"\nbirthdays in the next {BIRTHDAY_HORIZON_DAYS} days:")
+        for b in birthdays:
+            when = "today" if b.days_until == 0 else "tomorrow" if b.days_until == 1 else f"in {b.days_until} days"
+            turns = f", turns {b.turns}" if b.turns is not None else ""
+            print(f"{b.who.id:>6}  {b.on:%a %d %b}  {when:<12}  {textsafe.visible(b.who.name)}{turns}")
     return 0
 
 
@@ -318,10 +328,13 @@ def _print_people(people: Sequence[PersonSummary]) -> None:
         print(f"{p.id:>6}  {p.bucket.value:<8}  {last:<10}  {v(p.name)}{org}")
 
 
-def _due_line(e: DueEntry) -> str:
+def _due_line(e: ColdEntry) -> str:
     p = e.person
     since = f"{e.days_since} days" if e.days_since is not None else "never logged"
-    return f"{p.id:>6}  {p.bucket.value:<8}  {since:<12}  {textsafe.visible(p.name)}"
+    if e.coldness.reason == "cooling":
+        since = f"warmth {e.coldness.warmth:.0f}"
+    hook = f"  — {textsafe.visible(e.last_note)}" if e.last_note else ""
+    return f"{p.id:>6}  {p.bucket.value:<8}  {since:<12}  {textsafe.visible(p.name)}{hook}"
 
 
 class _ProgressBar:

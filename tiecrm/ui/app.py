@@ -82,6 +82,8 @@ class TieCrmApp(App[None]):
 
         if self.repo.count_people() == 0:
             self.push_screen(WelcomeScreen())
+        else:
+            self._announce_going_cold()
 
     def _announce_going_cold(self) -> None:
         s = self.settings

@@ -49,6 +49,8 @@ def draw_hint(hint: DriftHint, report: ReturnsReport, today) -> Text:
         text.append(f"{minutes_label(hint.minutes_recent)} in {report.days} days, more than ")
         text.append_text(literal(report.least_inner.name))
         text.append(f" ({_minutes(report.least_inner.minutes)}) in your inner circle")
+    elif hint.last_contact is None:
+        text.append(hint.reason)
     else:
         text.append(f"{hint.reason}, last contact {last_contact_label(hint.last_contact, today)}")
     return text
