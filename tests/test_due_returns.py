@@ -107,7 +107,7 @@ async def test_returns_shows_buckets_ratio_and_offers_the_move(repo):
         assert "top Priya Sharma 2 h 15" in table
         hints = rows(app)
         assert len(hints) == 1
-        assert "Inner circle" in hints[0] and "Ada Lovelace" in hints[0] and "more than Priya Sharma" in hints[0]
+        assert "Inner circle" in hints[0] and "Ada Lovelace" in hints[0] and "more than inner-circle Priya Sharma" in hints[0]
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen) and app.screen.person_id == ada
@@ -130,7 +130,7 @@ async def test_quiet_inner_circle_hint_moves_to_nurture(repo):
         await pilot.pause()
         hints = rows(app)
         # Sam (nurture, 30 min) now beats Priya's nothing; and Priya has not been seen at all.
-        assert len(hints) == 2 and "Sam Carter" in hints[0] and "more than Priya Sharma (—)" in hints[0]
+        assert len(hints) == 2 and "Sam Carter" in hints[0] and "more than inner-circle Priya Sharma (—)" in hints[0]
         assert hints[1].split() == ["→", "Nurture", "Priya", "Sharma", "(inner", "circle)", "never", "contacted"]
         await pilot.press("j", "enter")
         await pilot.pause()

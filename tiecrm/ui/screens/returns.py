@@ -46,9 +46,9 @@ def draw_hint(hint: DriftHint, report: ReturnsReport, today) -> Text:
     text.append_text(literal(hint.name, "bold"))
     text.append(f" ({hint.bucket.title.lower()}) ", style="dim")
     if hint.minutes_recent and report.least_inner is not None:
-        text.append(f"{minutes_label(hint.minutes_recent)} in {report.days} days, more than ")
+        text.append(f"{minutes_label(hint.minutes_recent)} in {report.days} days, more than inner-circle ")
         text.append_text(literal(report.least_inner.name))
-        text.append(f" ({_minutes(report.least_inner.minutes)}) in your inner circle")
+        text.append(f" ({_minutes(report.least_inner.minutes)})")
     elif hint.last_contact is None:
         text.append(hint.reason)
     else:
