@@ -209,3 +209,15 @@ def test_reimporting_an_export_with_tiecrm_properties_is_unchanged(repo: Reposit
     exported = ASHA.replace("END:VCARD", "X-TIECRM-BUCKET:inner\r\nX-TIECRM-MINUTES:30\r\nEND:VCARD")
     summary = repo.import_drafts(drafts(exported))
     assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 1)
+
+
+def test_cards_with_their_own_uids_in_one_file_stay_separate(repo: Repository) -> None:
+    # An address book that lists two entries sharing an office line keeps them apart; a UID-less card
+    # (another phone's export) with that line still merges into the first of them.
+    summary = repo.import_drafts(drafts(
+        vcard("FN:Dana Office", "TEL:+1 555 200 3000", "UID:dana-1"),
+        vcard("FN:Eli Office", "TEL:+1 555 200 3000", "UID:eli-2"),
+        vcard("FN:Dana O.", "TEL:555 200 3000"),
+    ))
+    assert (summary.added, summary.updated) == (2, 1)
+    assert sorted(p.name for p in repo.list_people()) == ["Dana Office", "Eli Office"]

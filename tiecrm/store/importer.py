@@ -92,6 +92,7 @@ class BatchImport:
         self.source = source
         self.added = self.updated = self.unchanged = 0
         self.touched: set[int] = set()
+        self.created_with_uid: set[int] = set()  # people this batch created from a card with a UID
         self.people: dict[int, _Person] = {}
         self._pending_new: list[_Person] = []
         self._phones: list[tuple] = []
@@ -158,8 +159,13 @@ class BatchImport:
 
     # ---- matching ------------------------------------------------------------------------------
 
-    def _match_contacts(self, draft: CardDraft, draft_digits: list[str]) -> int | None:
-        """The existing person sharing most phones/emails with the draft (lowest id on a tie)."""
+    def _match_contacts(self, draft: CardDraft, draft_digits: list[str], uid: str | None) -> int | None:
+        """The existing person sharing most phones/emails with the draft (lowest id on a tie).
+
+        Two cards of the same batch that both carry a UID are distinct entries of one address book (an
+        export from tiecrm, a CardDAV dump): they are never merged with each other, only with people
+        stored before, or with UID-less cards (a second phone's export).
+        """
         hits: Counter[int] = Counter()
         for digits in draft_digits:
             key = _short_phone_key(digits)
@@ -171,6 +177,9 @@ class BatchImport:
         for email in draft.emails:
             for person_id in self.email_index.get(email_key(email.value), ()):
                 hits[person_id] += 1
+        if uid is not None:
+            for person_id in [p for p in hits if p in self.created_with_uid]:
+                del hits[person_id]
         if not hits:
             return None
         return min(hits, key=lambda person_id: (-hits[person_id], person_id))
@@ -189,7 +198,7 @@ class BatchImport:
         if person_id is not None:
             self._update(self._person(person_id), draft, digits, digest, uid, by_uid=True)
             return
-        person_id = self._match_contacts(draft, digits)
+        person_id = self._match_contacts(draft, digits, uid)
         if person_id is not None:
             self._update(self._person(person_id), draft, digits, digest, uid, by_uid=False)
             return
@@ -221,6 +230,8 @@ class BatchImport:
         self.people[person_id] = person
         self._pending_new.append(person)
         self.uids[person_uid] = person_id
+        if uid:
+            self.created_with_uid.add(person_id)
         self.added += 1
         self.touched.add(person_id)
         self._add_contacts(person, draft, digits, check_match=False)
