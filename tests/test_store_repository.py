@@ -251,3 +251,16 @@ def test_summaries_equal_what_the_plain_constructor_builds(repo: Repository, fix
     assert repo.get_summary(person_id).to_json()["birthday"] == "--04-12"
     stored_uid = repo.db.execute_sql("SELECT uid FROM person WHERE id = ?", (person_id,)).fetchone()[0]
     assert expected.uid == stored_uid and len(stored_uid) == 36
+
+
+def test_board_columns_and_last_contacts(repo: Repository, fixed_now) -> None:
+    ids = people(repo, "Ann", "Bob", "Cid")
+    repo.move(ids["Cid"], Bucket.INNER)
+    repo.move(ids["Bob"], Bucket.INNER, position=0)
+    columns = repo.board_columns()
+    assert columns[Bucket.INNER] == [(ids["Bob"], "Bob"), (ids["Cid"], "Cid")]
+    assert columns[Bucket.UNSORTED] == [(ids["Ann"], "Ann")]
+    assert columns[Bucket.NURTURE] == [] and columns[Bucket.VANITY] == []
+    repo.log_interaction(ids["Ann"], 5, at=fixed_now - timedelta(days=2))
+    repo.log_interaction(ids["Ann"], 5, at=fixed_now - timedelta(days=9))
+    assert repo.last_contacts() == {ids["Ann"]: fixed_now - timedelta(days=2)}

@@ -35,6 +35,7 @@ from tiecrm.store.rows import (
     SUMMARY_SELECT,
     SUMMARY_SELECT_MANY,
     bucket_from_db,
+    from_db_time,
     interaction_from_row,
     move_from_row,
     summary_from_select,
@@ -189,6 +190,24 @@ class Repository:
         )
 
     # ---- buckets -------------------------------------------------------------------------------
+
+    def board_columns(self) -> dict[Bucket, list[tuple[int, str]]]:
+        """Every bucket's (id, name) rows in board order; one light query for drawing the board."""
+        columns: dict[Bucket, list[tuple[int, str]]] = {bucket: [] for bucket in Bucket}
+        rows = self._q(
+            f"SELECT p.bucket, p.id, p.name FROM person p "
+            f"ORDER BY {BUCKET_ORDER_SQL}, p.position, p.name COLLATE NOCASE, p.id"
+        )
+        for bucket, person_id, name in rows:
+            columns[bucket_from_db(bucket)].append((person_id, name))
+        return columns
+
+    def last_contacts(self) -> dict[int, datetime]:
+        """person id -> time of their latest interaction, for everyone who has one."""
+        return {
+            person_id: from_db_time(at)
+            for person_id, at in self._q("SELECT person_id, MAX(at) FROM interaction GROUP BY person_id")
+        }
 
     def _column(self, bucket: str, without: int) -> list[int]:
         """Ids in a bucket column in board order, leaving one person out."""
