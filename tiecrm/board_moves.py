@@ -63,9 +63,9 @@ class BoardColumns:
 
     def __init__(self, columns: Mapping[Bucket, Iterable[int]]) -> None:
         self._full: dict[Bucket, list[int]] = {bucket: list(columns.get(bucket, ())) for bucket in COLUMNS}
-        self._bucket_of: dict[int, Bucket] = {
-            person_id: bucket for bucket, ids in self._full.items() for person_id in ids
-        }
+        self._bucket_of: dict[int, Bucket] = {}
+        for bucket, ids in self._full.items():
+            self._bucket_of.update(dict.fromkeys(ids, bucket))
         self._filter: frozenset[int] | None = None
         self._shown: dict[Bucket, list[int]] = {}
 
@@ -193,11 +193,14 @@ def drop(board: BoardColumns, current: Lift) -> MoveRequest | None:
     """The move that dropping the lifted card now means, or None when nothing would change."""
     if current.stays or current.target is None:
         return None
-    full = [person_id for person_id in board.full(current.target) if person_id != current.person_id]
-    shown = [person_id for person_id in board.shown(current.target) if person_id != current.person_id]
-    position = position_of_slot(full, shown, current.slot)
-    if current.target == current.source and board.full(current.source).index(current.person_id) == position:
-        return None
+    if board.filtered:
+        full = [person_id for person_id in board.full(current.target) if person_id != current.person_id]
+        shown = [person_id for person_id in board.shown(current.target) if person_id != current.person_id]
+        position = position_of_slot(full, shown, current.slot)
+        if current.target == current.source and board.full(current.source).index(current.person_id) == position:
+            return None
+    else:
+        position = current.slot  # everyone is shown: slots are positions (and `stays` caught the no-op)
     return MoveRequest(current.person_id, current.target, position)
 
 
@@ -207,7 +210,7 @@ def position_of_slot(full: list[int], shown: list[int], slot: int) -> int:
     With a filter, the card lands just before the shown card it was dropped above, or just after
     the last shown card when dropped below them all; people the filter hides keep their order.
     """
-    if shown is full or len(shown) == len(full):
+    if len(shown) == len(full):
         return max(0, min(slot, len(full)))
     if not shown:
         return len(full)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from rich.cells import cell_len, set_cell_size
 
+from tiecrm.config import WarmthFloor
 from tiecrm.domain import Bucket, Cadence
 from tiecrm.textsafe import visible
+from tiecrm.timeline import going_cold
 from tiecrm.ui.format import days_since
 
 CARD_HEIGHT = 2
@@ -22,9 +24,13 @@ class CardFaces:
     """Names and last contacts of everyone on the board, read once, looked up per visible card."""
 
     names: dict[int, str] = field(default_factory=dict)
-    last_contact: dict[int, datetime | None] = field(default_factory=dict)
+    last_contact: dict[int, datetime] = field(default_factory=dict)
+    warmth: dict[int, float] = field(default_factory=dict)
     today: date = date.min
+    now: datetime = datetime.min
+    tz: tzinfo | None = None
     cadence: Cadence = field(default_factory=Cadence)
+    floors: WarmthFloor = field(default_factory=WarmthFloor)
 
     def name(self, person_id: int) -> str:
         """The name with control characters written out, so it shows literally."""
@@ -34,12 +40,15 @@ class CardFaces:
         return days_since(self.last_contact.get(person_id), self.today)
 
     def is_cold(self, person_id: int, bucket: Bucket) -> bool:
-        """Going cold: the bucket expects contact every N days and N have passed (or there was none)."""
-        cadence = self.cadence.for_bucket(bucket)
-        if cadence is None:
+        """Going cold by the rule the due list uses: overdue for the bucket's cadence, never seen, or
+        warmth below the bucket's floor."""
+        if bucket not in (Bucket.INNER, Bucket.NURTURE):
             return False
-        days = self.days(person_id)
-        return days is None or days >= cadence
+        coldness = going_cold(
+            bucket, self.last_contact.get(person_id), self.warmth.get(person_id, 0.0), self.now,
+            self.cadence, self.floors, self.tz,
+        )
+        return coldness is not None
 
     def meta(self, person_id: int) -> str:
         days = self.days(person_id)

@@ -47,6 +47,7 @@ class CardList(ScrollView):
         self.cursor: int | None = None
         self.lifted_id: int | None = None
         self.placeholder: int | None = None
+        self._styles: dict[str, Style] | None = None
 
     # -- what is drawn --------------------------------------------------------------------------
 
@@ -68,7 +69,27 @@ class CardList(ScrollView):
         self.placeholder = placeholder
         rows = len(ids) + (1 if placeholder is not None else 0)
         self.virtual_size = Size(0, rows * CARD_HEIGHT)
+        self._styles = None  # the column's highlight may have changed its background
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        """Styles worked out once per redraw: looking them up per line is what drawing would cost."""
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = {"base": base}
+            for part in self.COMPONENT_CLASSES:
+                self._styles[part] = self.get_component_rich_style(part)
+            for state in ("", "card--cursor", "card--lifted"):
+                background = base + self._styles[state] if state else base
+                self._styles[f"{state}:bg"] = background
+                for part in ("card--name", "card--meta", "card--cold"):
+                    self._styles[f"{state}:{part}"] = background + self._styles[part]
+            self._styles["placeholder"] = base + self._styles["card--placeholder"]
+        return self._styles[name]
 
     def item_at(self, drawn: int) -> int | None:
         """The person drawn at card row `drawn`, or None for the placeholder and empty space."""
@@ -97,34 +118,27 @@ class CardList(ScrollView):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         drawn, within = divmod(self.scroll_offset.y + y, CARD_HEIGHT)
         if self.placeholder is not None and drawn == self.placeholder:
-            style = base + self.get_component_rich_style("card--placeholder")
             text = " ┄┄ drop here ┄┄" if within == 0 else ""
-            return Strip([Segment(fit(text, width), style)], width)
+            return Strip([Segment(fit(text, width), self._style("placeholder"))], width)
         person_id = self.item_at(drawn)
         if person_id is None:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style("base"))
         index = drawn - (1 if self.placeholder is not None and drawn > self.placeholder else 0)
-        background = base
+        state = ""
         if person_id == self.lifted_id:
-            background = base + self.get_component_rich_style("card--lifted")
+            state = "card--lifted"
         elif index == self.cursor:
-            background = base + self.get_component_rich_style("card--cursor")
+            state = "card--cursor"
         if within == 0:
-            name = self.faces.name(person_id)
             prefix = "⇅ " if person_id == self.lifted_id else " "
-            style = background + self.get_component_rich_style("card--name")
-            return Strip([Segment(fit(prefix + name, width), style)], width)
-        return self._meta_line(person_id, width, background)
-
-    def _meta_line(self, person_id: int, width: int, background: Style) -> Strip:
-        meta = "   " + self.faces.meta(person_id)
-        segments = [Segment(meta, background + self.get_component_rich_style("card--meta"))]
+            text = fit(prefix + self.faces.name(person_id), width)
+            return Strip([Segment(text, self._style(f"{state}:card--name"))], width)
+        segments = [Segment("   " + self.faces.meta(person_id), self._style(f"{state}:card--meta"))]
         if self.faces.is_cold(person_id, self.bucket):
-            segments.append(Segment(f"  {COLD_MARK} cold", background + self.get_component_rich_style("card--cold")))
-        return Strip(segments).adjust_cell_length(width, background)
+            segments.append(Segment(f"  {COLD_MARK} cold", self._style(f"{state}:card--cold")))
+        return Strip(segments).adjust_cell_length(width, self._style(f"{state}:bg"))
 
 
 def header_text(bucket: Bucket, count: int, guide: int | None, minutes: int | None, left: int | None) -> Text:
