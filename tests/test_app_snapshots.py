@@ -22,6 +22,9 @@ def app(tmp_path, monkeypatch):
 async def _settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    # Toasts expire on a timer; keep them out of the picture so a slow machine draws the same frame.
+    pilot.app.clear_notifications()
+    await pilot.pause()
 
 
 def test_people_screen(snap_compare, app):
@@ -42,7 +45,11 @@ def test_quick_add(snap_compare, app):
 
 
 def test_help(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, press=["question_mark"])
+    async def run_before(pilot):
+        await _settle(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_import_summary(snap_compare, app, tmp_path, monkeypatch):

@@ -99,6 +99,32 @@ def name_key(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
+def names_compatible(a: str, b: str) -> bool:
+    """Could two names, on cards that share a phone or an email, belong to one person?
+
+    True when either has no words (a card named after its number), when every word of the shorter
+    name is, or starts, a word of the other ("Priya S." / "Priya Sharma", "Jon" / "Jonathan",
+    "Sharma, Priya"), or when they differ by a typo or two. False for "Sherlock Holmes" and "boogie"
+    sharing a landline, or "Anna Berg" and "Lars Berg" sharing an inbox: those are recorded as possible
+    duplicates instead of being merged, so no name is ever lost to a shared number.
+    """
+    ta = [t for t in name_tokens(a) if not t.isdigit()]
+    tb = [t for t in name_tokens(b) if not t.isdigit()]
+    if not ta or not tb:
+        return True
+    shorter, longer = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    free = list(longer)
+    for word in shorter:
+        match = next((w for w in free if w.startswith(word) or word.startswith(w)), None)
+        if match is None:
+            break
+        free.remove(match)
+    else:
+        if len(free) <= 2:  # "Priya" / "Priya Sharma"; not "Nat" / "Ñ Ñ Ñ Ñ Ñ"
+            return True
+    return fuzz.ratio(" ".join(ta), " ".join(tb)) >= 85
+
+
 MIN_BLOCK_TOKEN = 3
 SMALL_BLOCK_CELLS = 16
 SPLIT_BLOCK = 300
@@ -179,4 +205,43 @@ def similar_name_pairs(
             a, b = queries[row], members[col]
             if a != b:
                 keep(a, b, score)
+    for a, b in shortened_name_pairs(token_lists, new_ids):
+        keep(a, b, SHORTENED_SCORE)
     return sorted((a, b, round(score, 1)) for (a, b), score in best.items())
+
+
+SHORTENED_SCORE = 80.0
+
+
+def shortened_name_pairs(token_lists: dict[int, list[str]], new_ids: set[int]) -> set[tuple[int, int]]:
+    """Pairs of names that are the same but for a shortened or initialled word ("Jon Smyth" and
+    "Jonathan Smyth", "Priya S." and "Priya Sharma"), which a ratio scores too low.
+
+    Blocked on a shared 3+ character word plus the names' initials, so only names that could be such a
+    pair are compared.
+    """
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for person_id, tokens in token_lists.items():
+        if len(tokens) < 2:
+            continue
+        initials = "".join(token[0] for token in tokens)
+        for token in set(tokens):
+            if len(token) >= MIN_BLOCK_TOKEN:
+                blocks[f"{token}|{initials}"].append(person_id)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2 or not any(m in new_ids for m in members):
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if (a in new_ids or b in new_ids) and _shortened(token_lists[a], token_lists[b]):
+                    pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def _shortened(a: list[str], b: list[str]) -> bool:
+    """Same words in the same order, except that some word of one is a prefix of the other's."""
+    if len(a) != len(b) or a == b:
+        return False
+    return all(x == y or x.startswith(y) or y.startswith(x) for x, y in zip(a, b))
+

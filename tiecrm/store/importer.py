@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import peewee
 
 from tiecrm.domain import Bucket, CardDraft, CardProblem, ImportSummary
-from tiecrm.matching import digits_match, email_key, phone_digits, similar_name_pairs
+from tiecrm.matching import digits_match, email_key, names_compatible, phone_digits, similar_name_pairs
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 NO_NAME = "(no name)"
@@ -93,6 +93,7 @@ class BatchImport:
         self.added = self.updated = self.unchanged = 0
         self.touched: set[int] = set()
         self.created_with_uid: set[int] = set()  # people this batch created from a card with a UID
+        self.contact_pairs: list[tuple[int, int, str]] = []  # (new person, existing person, phone|email)
         self.people: dict[int, _Person] = {}
         self._pending_new: list[_Person] = []
         self._phones: list[tuple] = []
@@ -159,14 +160,18 @@ class BatchImport:
 
     # ---- matching ------------------------------------------------------------------------------
 
-    def _match_contacts(self, draft: CardDraft, draft_digits: list[str], uid: str | None) -> int | None:
-        """The existing person sharing most phones/emails with the draft (lowest id on a tie).
+    def _match_contacts(
+        self, draft: CardDraft, draft_digits: list[str], uid: str | None
+    ) -> tuple[int | None, str]:
+        """The existing person sharing most phones/emails with the draft (lowest id on a tie), and
+        whether a `phone` or an `email` matched.
 
         Two cards of the same batch that both carry a UID are distinct entries of one address book (an
         export from tiecrm, a CardDAV dump): they are never merged with each other, only with people
         stored before, or with UID-less cards (a second phone's export).
         """
         hits: Counter[int] = Counter()
+        by_phone: set[int] = set()
         for digits in draft_digits:
             key = _short_phone_key(digits)
             if key is None:
@@ -174,6 +179,7 @@ class BatchImport:
             for person_id, value in self.phone_index.get(key, ()):
                 if digits_match(digits, phone_digits(value)):
                     hits[person_id] += 1
+                    by_phone.add(person_id)
         for email in draft.emails:
             for person_id in self.email_index.get(email_key(email.value), ()):
                 hits[person_id] += 1
@@ -181,8 +187,9 @@ class BatchImport:
             for person_id in [p for p in hits if p in self.created_with_uid]:
                 del hits[person_id]
         if not hits:
-            return None
-        return min(hits, key=lambda person_id: (-hits[person_id], person_id))
+            return None, ""
+        best = min(hits, key=lambda person_id: (-hits[person_id], person_id))
+        return best, "phone" if best in by_phone else "email"
 
     def add(self, draft: CardDraft) -> None:
         digest = card_hash(draft.raw)
@@ -198,11 +205,23 @@ class BatchImport:
         if person_id is not None:
             self._update(self._person(person_id), draft, digits, digest, uid, by_uid=True)
             return
-        person_id = self._match_contacts(draft, digits, uid)
+        person_id, reason = self._match_contacts(draft, digits, uid)
         if person_id is not None:
-            self._update(self._person(person_id), draft, digits, digest, uid, by_uid=False)
-            return
+            person = self._person(person_id)
+            if self._named_alike(person, draft):
+                self._update(person, draft, digits, digest, uid, by_uid=False)
+                return
+            # A shared number or email under another name (a family landline, a shared inbox): keep both
+            # people and let the user decide on the merge screen.
+            self.contact_pairs.append((self.next_person_id, person_id, reason))
         self._create(draft, digits, digest, uid)
+
+    @staticmethod
+    def _named_alike(person: _Person, draft: CardDraft) -> bool:
+        name = draft.name.strip()
+        if name == NO_NAME or any(name == contact.value.strip() for contact in (*draft.phones, *draft.emails)):
+            return True  # a card named after its own number or address says nothing about the name
+        return person.name == NO_NAME or names_compatible(person.name, name)
 
     # ---- writing into the buffers --------------------------------------------------------------
 
@@ -383,11 +402,16 @@ class BatchImport:
             return 0
         q = self.conn.execute
         names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if name != NO_NAME]
-        pairs = similar_name_pairs(names, self.touched)
+        pairs = [(a, b, "name", score) for a, b, score in similar_name_pairs(names, self.touched)]
+        pairs += [(min(a, b), max(a, b), reason, 100.0) for a, b, reason in self.contact_pairs]
         if not pairs:
             return 0
         known = {(a, b) for a, b in q("SELECT a, b FROM duplicate_candidate")}
-        fresh = [(a, b, "name", score, "pending", self.now) for a, b, score in pairs if (a, b) not in known]
+        fresh = []
+        for a, b, reason, score in pairs:
+            if (a, b) not in known:
+                known.add((a, b))
+                fresh.append((a, b, reason, score, "pending", self.now))
         self.conn.executemany(
             "INSERT INTO duplicate_candidate (a, b, reason, score, status, created_at) VALUES (?,?,?,?,?,?)", fresh
         )
