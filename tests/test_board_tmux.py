@@ -28,7 +28,8 @@ class Pane:
         self.socket = socket
 
     def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, timeout=10)
+        command = ["tmux", "-S", str(self.socket), *args]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=10)
         return result.stdout
 
     def text(self) -> list[str]:
@@ -49,7 +50,7 @@ class Pane:
 
 def cells_of(lines: list[str], needle: str) -> list[tuple[int, int]]:
     """1-based (column, row) of the first cell of each `needle` on screen, as mouse positions count."""
-    return [(len(line[: line.index(needle)]) + 1, row) for row, line in enumerate(lines, start=1) if needle in line]
+    return [(line.index(needle) + 1, row) for row, line in enumerate(lines, start=1) if needle in line]
 
 
 def cell_of(lines: list[str], needle: str) -> tuple[int, int]:

@@ -11,7 +11,9 @@ from tiecrm.domain import Bucket
 COLUMNS: tuple[Bucket, ...] = (Bucket.UNSORTED, Bucket.INNER, Bucket.NURTURE, Bucket.VANITY)
 """The board's columns, left to right."""
 
-KEY_BUCKETS: dict[str, Bucket] = {"1": Bucket.INNER, "2": Bucket.NURTURE, "3": Bucket.VANITY, "0": Bucket.UNSORTED}
+KEY_BUCKETS: dict[str, Bucket] = {
+    "1": Bucket.INNER, "2": Bucket.NURTURE, "3": Bucket.VANITY, "0": Bucket.UNSORTED,
+}
 
 
 class Step(StrEnum):
@@ -197,7 +199,8 @@ def drop(board: BoardColumns, current: Lift) -> MoveRequest | None:
         full = [person_id for person_id in board.full(current.target) if person_id != current.person_id]
         shown = [person_id for person_id in board.shown(current.target) if person_id != current.person_id]
         position = position_of_slot(full, shown, current.slot)
-        if current.target == current.source and board.full(current.source).index(current.person_id) == position:
+        same_column = current.target == current.source
+        if same_column and board.full(current.source).index(current.person_id) == position:
             return None
     else:
         position = current.slot  # everyone is shown: slots are positions (and `stays` caught the no-op)

@@ -231,7 +231,8 @@ class BoardScreen(Screen):
         if left:
             text.append(f"{left} left to sort", style="bold")
             if self.lifted is None:
-                text.append("  1 inner · 2 nurture · 3 vanity · 0 unsorted · space pick up · u undo", style="dim")
+                text.append("  1 inner · 2 nurture · 3 vanity · 0 unsorted · space pick up · u undo",
+                            style="dim")
         else:
             text.append("Everyone is sorted", style="bold")
         if self.board.filtered:
@@ -241,7 +242,7 @@ class BoardScreen(Screen):
             text.append("   carrying ", style="bold")
             text.append(self.faces.name(self.lifted.person_id))
             target = self.lifted.target
-            text.append(f" to {target.title}" if target is not None else " (outside: a drop here does nothing)")
+            text.append(f" to {target.title}" if target is not None else " (outside: dropping does nothing)")
             text.append("   release or space drops, escape cancels", style="dim")
         elif self._message:
             text.append("   ")
@@ -277,7 +278,9 @@ class BoardScreen(Screen):
             return None
         self.app.repo.move(request.person_id, request.bucket, request.position)
         self.board.apply(request)
-        bucket, index = board_moves.focus_after(self.board, request, lifted.source, lifted.index, triage=triage)
+        bucket, index = board_moves.focus_after(
+            self.board, request, lifted.source, lifted.index, triage=triage
+        )
         self.active = bucket
         self.cursor[bucket] = index
         self._others_stale = True
@@ -340,7 +343,9 @@ class BoardScreen(Screen):
         self.draw()
         target = self.lifted.target
         if target is not None:
-            slot = self.lifted.slot + (1 if target == self.lifted.source and self.lifted.slot > self.lifted.index else 0)
+            slot = self.lifted.slot
+            if target == self.lifted.source and slot > self.lifted.index:
+                slot += 1  # the lifted card is still drawn above its slot
             self.column(target).cards.scroll_to_card(slot)
 
     def action_carry(self, step: str) -> None:
@@ -459,7 +464,8 @@ class BoardScreen(Screen):
         else:
             # The index is still being built: a plain substring match on names meanwhile.
             needle = query.casefold()
-            self.board.set_filter([pid for pid, name in self.faces.names.items() if needle in name.casefold()])
+            names = self.faces.names.items()
+            self.board.set_filter([pid for pid, name in names if needle in name.casefold()])
 
     # ------------------------------------------------------------ mouse
 
@@ -526,9 +532,9 @@ class BoardScreen(Screen):
             elif y >= region.bottom - 1 and cards.scroll_offset.y < cards.max_scroll_y:
                 cards.scroll_relative(y=CARD_HEIGHT, animate=False, immediate=True)
             own = column.bucket == before.source
-            slot = board_moves.slot_at_line(
-                cards.line_at(y), CARD_HEIGHT, len(self.board.shown(column.bucket)), before.index if own else None
-            )
+            drawn = len(self.board.shown(column.bucket))
+            lifted_at = before.index if own else None
+            slot = board_moves.slot_at_line(cards.line_at(y), CARD_HEIGHT, drawn, lifted_at)
             self.lifted = board_moves.hover(self.board, before, column.bucket, slot)
         self.draw()
 

@@ -1,4 +1,4 @@
-"""What one card on the board says: the name as written, days since the last contact, a mark when going cold."""
+"""What a board card says: the name as written, days since the last contact, a mark when going cold."""
 
 from __future__ import annotations
 

@@ -114,7 +114,8 @@ class CardList(ScrollView):
 
     def scroll_to_card(self, index: int) -> None:
         width = max(1, self.scrollable_content_region.width)
-        self.scroll_to_region(Region(0, index * CARD_HEIGHT, width, CARD_HEIGHT), animate=False, immediate=True)
+        region = Region(0, index * CARD_HEIGHT, width, CARD_HEIGHT)
+        self.scroll_to_region(region, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
