@@ -103,7 +103,8 @@ async def test_returns_shows_buckets_ratio_and_offers_the_move(repo):
         table = str(app.screen.query_one("#returns-table").render())
         assert "8 contacts; 3 got any of your time in the last 90 days" in table
         inner_line = next(line for line in table.splitlines() if line.startswith("Inner circle"))
-        assert inner_line.split()[2:5] == ["1", "2", "h"]  # 1 person, 2 h 15 in 90 days
+        # 1 person, reached; 2 h 15 of the 6 h 05 invested in 90 days (Sam 30 min, Ada 3 h 20).
+        assert inner_line.split() == ["Inner", "circle", "1", "1", "2", "h", "15", "37%"]
         assert "top Priya Sharma 2 h 15" in table
         hints = rows(app)
         assert len(hints) == 1

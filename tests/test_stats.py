@@ -154,21 +154,19 @@ def test_returns_report_adds_up_like_python(random_repo):
     since = datetime(2026, 8, 22, 22, 0)  # local midnight in Berlin 89 days before 20 Nov, in UTC
     assert report.since == date(2026, 8, 23)
     recent: dict[Bucket, int] = dict.fromkeys(Bucket, 0)
-    total: dict[Bucket, int] = dict.fromkeys(Bucket, 0)
     per_person: dict[int, int] = {}
     for person, detail in people_with_interactions(random_repo):
         for i in detail.interactions:
-            total[person.bucket] += i.minutes
             if i.at >= since:
                 recent[person.bucket] += i.minutes
                 per_person[person.id] = per_person.get(person.id, 0) + i.minutes
     by_bucket = {row.bucket: row for row in report.buckets}
     for bucket in Bucket:
-        assert by_bucket[bucket].minutes_recent == recent[bucket]
-        assert by_bucket[bucket].minutes_all == total[bucket]
+        assert by_bucket[bucket].minutes == recent[bucket]
+        assert by_bucket[bucket].share == pytest.approx(recent[bucket] / sum(recent.values()))
         assert by_bucket[bucket].people == random_repo.count_people(bucket)
-    assert sum(r.share_all for r in report.buckets) == pytest.approx(1.0)
-    assert sum(r.share_recent for r in report.buckets) == pytest.approx(1.0)
+        assert by_bucket[bucket].reached == sum(
+            1 for pid, m in per_person.items() if m > 0 and random_repo.get_summary(pid).bucket == bucket)
     reached = {pid for pid, minutes in per_person.items() if minutes > 0}
     assert report.reached == len(reached)
     assert report.contacts == 40
@@ -218,7 +216,7 @@ def test_empty_store_gives_empty_figures(tmp_path):
     repo = Repository(tmp_path / "empty.db", now=lambda: NOW)
     report = stats.returns_report(repo.db, TODAY, BERLIN)
     assert report.contacts == 0 and report.hints == () and report.least_inner is None
-    assert all(r.share_all == 0 and r.top == () for r in report.buckets)
+    assert all(r.share == 0 and r.top == () for r in report.buckets)
     assert stats.going_cold_people(repo.db, NOW, Cadence(), WarmthFloor(), 60.0, BERLIN) == []
     assert stats.minutes_per_period(repo.db, 1, []) == []
     repo.close()

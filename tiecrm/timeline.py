@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Generic, TypeVar
 
-from tiecrm.clock import days_between
+from tiecrm.clock import days_between, local_date
 from tiecrm.domain import Birthday, Bucket, Cadence, Interaction, Move, PersonSummary
 
 T = TypeVar("T")
@@ -135,12 +135,13 @@ def warmth(entries: Iterable[tuple[datetime, int]], now: datetime, half_life_day
 # --- going cold -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Coldness:
     """Why a person is going cold.
 
     reason is `never` (never contacted), `overdue` (last contact at least the cadence ago) or `cooling`
-    (contacted within the cadence, but warmth below the bucket's floor).
+    (contacted within the cadence, but warmth below the bucket's floor). Not frozen: a due list builds
+    thousands, and a frozen dataclass's __init__ costs several times a plain one's.
     """
 
     reason: str
@@ -181,12 +182,13 @@ def going_cold(
     cadence: Cadence,
     floors,
     tz: tzinfo | None = None,
+    today: date | None = None,
 ) -> Coldness | None:
     """Whether a person is going cold, and why; None when they are not (or their bucket never nags).
 
     Days since the last contact are whole local calendar days. A person is due once `days_since >= cadence`,
     so someone with a 14-day cadence seen on a Monday is due two Mondays later. `floors` has
-    `for_bucket(bucket) -> float | None` (config.WarmthFloor).
+    `for_bucket(bucket) -> float | None` (config.WarmthFloor). `today` is `now`'s local date, if known.
     """
     cadence_days = cadence.for_bucket(bucket)
     floor = floors.for_bucket(bucket) if bucket in (Bucket.INNER, Bucket.NURTURE) else None
@@ -194,7 +196,7 @@ def going_cold(
         return None
     if last_contact is None:
         return Coldness("never", None, cadence_days, warmth_now, floor)
-    days = days_between(last_contact, now, tz)
+    days = ((today or local_date(now, tz)) - local_date(last_contact, tz)).days
     if cadence_days is not None and days >= cadence_days:
         return Coldness("overdue", days, cadence_days, warmth_now, floor)
     if floor is not None and warmth_now < floor:
@@ -202,7 +204,7 @@ def going_cold(
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ColdEntry:
     """One row of the due list: who, why, and the last note to start the conversation again."""
 

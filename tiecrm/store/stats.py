@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from tiecrm.clock import local_date
 from tiecrm.domain import Bucket, Cadence, PersonSummary
 from tiecrm.store.rows import (
     BUCKET_ORDER_SQL,
     SUMMARY_SELECT,
     bucket_from_db,
     from_db_time,
-    summary_from_row,
+    summary_from_select,
     to_db_time,
 )
 from tiecrm.timeline import (
@@ -109,8 +110,6 @@ def warmth_by_person(db, now: datetime, half_life_days: float, bucket: Bucket | 
 def _cold_params(now: datetime, cadence: Cadence, floors, half_life_days: float, tz: tzinfo | None) -> dict:
     """Per-bucket cut-offs as UTC instants: a person is overdue when their last contact is before local
     midnight of (today - cadence + 1), i.e. at least `cadence` local calendar days ago."""
-    from tiecrm.clock import local_date
-
     today = local_date(now, tz)
 
     def cutoff(days: int | None) -> str | None:
@@ -162,16 +161,17 @@ def going_cold_people(
         SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
                (SELECT group_concat(ph.value, char(31)) FROM phone ph WHERE ph.person_id = p.id),
                (SELECT group_concat(em.value, char(31)) FROM email em WHERE em.person_id = p.id),
-               coalesce(agg.total, 0), agg.last_at, coalesce(agg.warmth, 0)
+               coalesce(agg.total, 0), agg.last_at, p.uid, coalesce(agg.warmth, 0)
         {_COLD_FROM}
         ORDER BY {BUCKET_ORDER_SQL}, p.position, p.id
         """,
         _cold_params(now, cadence, floors, half_life_days, tz),
     )
     entries = []
+    today = local_date(now, tz)
     for row in rows:
-        person = summary_from_row(row)
-        coldness = going_cold(person.bucket, person.last_interaction, row[12], now, cadence, floors, tz)
+        person = summary_from_select(row)
+        coldness = going_cold(person.bucket, person.last_interaction, row[13], now, cadence, floors, tz, today)
         if coldness is not None:
             entries.append((person, coldness))
     entries.sort(key=lambda e: e[1].sort_key())
@@ -203,7 +203,7 @@ def birthdays_soon(db, today: date, days: int = 14) -> list[UpcomingBirthday[Per
         SUMMARY_SELECT + " WHERE p.birthday IS NOT NULL AND substr(p.birthday, -5) IN (SELECT value FROM json_each(?))",
         (json.dumps(birthday_keys_within(today, days)),),
     )
-    people = [summary_from_row(row) for row in rows]
+    people = [summary_from_select(row) for row in rows]
     return upcoming_birthdays([(p, p.birthday) for p in people if p.birthday], today, days)
 
 
@@ -219,14 +219,12 @@ class TopPerson:
 
 @dataclass(frozen=True)
 class BucketReturn:
-    """One bucket's share of the time: people, minutes in the window and in all, and who got the most."""
+    """One bucket's share of the time in the window: people, minutes, share, and who got the most."""
 
     bucket: Bucket
     people: int = 0
-    minutes_recent: int = 0
-    minutes_all: int = 0
-    share_recent: float = 0.0
-    share_all: float = 0.0
+    minutes: int = 0  # in the window
+    share: float = 0.0  # of all the minutes invested in the window
     reached: int = 0  # people who got any minutes in the window
     top: tuple[TopPerson, ...] = ()
 
@@ -269,82 +267,90 @@ def returns_report(
     top: int = TOP_PEOPLE,
     hint_limit: int = HINT_LIMIT,
 ) -> ReturnsReport:
-    """Per bucket: people, minutes in the last `days` days and in all, shares, top people; the vanity ratio;
-    drift hints.
+    """Per bucket: people, minutes in the last `days` days and their share of all minutes invested then, top
+    people; the vanity ratio; drift hints.
 
-    No query groups the whole interaction table by person (that sort is what costs): all-time minutes per bucket
-    come from one scan testing membership in each bucket's id set, and per-person figures are only formed for
-    the window's interactions.
+    No query groups the whole interaction table by person (that sort is what costs): per-person figures are
+    only formed for the window's interactions, once, for both the top people and the drift hints.
     """
     window = trailing_period(today, days, tz)
     quiet_cut = local_midnight_utc(today - timedelta(days=quiet_days - 1), tz)
     params = {"since": to_db_time(window.utc_start), "quiet": to_db_time(quiet_cut), "top": top,
               "limit": hint_limit}
     people = {bucket_from_db(b): n for b, n in _rows(db, "SELECT bucket, COUNT(*) FROM person GROUP BY bucket")}
-    named = (Bucket.INNER, Bucket.NURTURE, Bucket.VANITY)
-    sums = ", ".join(
-        f"coalesce(SUM(CASE WHEN person_id IN (SELECT id FROM person WHERE bucket = '{b.value}') "
-        f"THEN minutes END), 0)"
-        for b in named
-    )
-    all_time = _rows(db, f"SELECT coalesce(SUM(minutes), 0), {sums} FROM interaction", params)[0]
-    minutes_all = dict(zip(named, all_time[1:]))
-    minutes_all[Bucket.UNSORTED] = all_time[0] - sum(all_time[1:])  # and any bucket this version does not know
-    ranked = _rows(
+    least = _least_seen_inner(db, params)
+    params["least"] = least.minutes if least is not None else None
+    # One pass over the window's interactions (NOT INDEXED: a scan, not a walk of the person index with a
+    # random row fetch each), then per bucket: rank, people reached, minutes; and who outdoes the inner circle.
+    rows = _rows(
         db,
         """
-        WITH recent AS (SELECT person_id, SUM(minutes) AS m FROM interaction WHERE at >= :since
-                        GROUP BY person_id HAVING m > 0),
-             ranked AS (SELECT p.id, p.name, p.bucket, r.m,
-                               ROW_NUMBER() OVER (PARTITION BY p.bucket ORDER BY r.m DESC, p.name, p.id) AS rn,
-                               COUNT(*) OVER (PARTITION BY p.bucket) AS reached,
-                               SUM(r.m) OVER (PARTITION BY p.bucket) AS minutes
-                        FROM recent r JOIN person p ON p.id = r.person_id)
-        SELECT id, name, bucket, m, reached, minutes FROM ranked WHERE rn <= :top ORDER BY bucket, rn
+        WITH recent AS MATERIALIZED (
+                 SELECT person_id, SUM(minutes) AS m, MAX(at) AS last_at FROM interaction NOT INDEXED
+                 WHERE at >= :since GROUP BY person_id HAVING m > 0),
+             ranked AS (
+                 SELECT p.id, p.name, p.bucket, r.m, r.last_at,
+                        ROW_NUMBER() OVER (PARTITION BY p.bucket ORDER BY r.m DESC, p.name, p.id) AS rn,
+                        COUNT(*) OVER (PARTITION BY p.bucket) AS reached,
+                        SUM(r.m) OVER (PARTITION BY p.bucket) AS minutes
+                 FROM recent r JOIN person p ON p.id = r.person_id),
+             drift AS (
+                 SELECT *, ROW_NUMBER() OVER (ORDER BY m DESC, name, id) AS place, COUNT(*) OVER () AS total
+                 FROM ranked WHERE bucket IN ('nurture', 'vanity') AND :least IS NOT NULL AND m > :least)
+        SELECT 'top', id, name, bucket, m, last_at, reached, minutes FROM ranked WHERE rn <= :top
+        UNION ALL
+        SELECT 'drift', id, name, bucket, m, last_at, total, place FROM drift WHERE place <= :limit
         """,
         params,
     )
     top_by_bucket: dict[Bucket, list[TopPerson]] = {b: [] for b in Bucket}
     reached: dict[Bucket, int] = dict.fromkeys(Bucket, 0)
     minutes_recent: dict[Bucket, int] = dict.fromkeys(Bucket, 0)
-    for person_id, name, bucket_text, minutes, bucket_reached, bucket_minutes in ranked:
+    drift: list[tuple] = []
+    for what, person_id, name, bucket_text, minutes, last_at, count, extra in rows:
+        if what == "drift":
+            drift.append((extra, person_id, name, bucket_text, minutes, last_at, count))
+            continue
         bucket = bucket_from_db(bucket_text)
         if not top_by_bucket[bucket]:
-            reached[bucket] += bucket_reached
-            minutes_recent[bucket] += bucket_minutes
+            reached[bucket] += count
+            minutes_recent[bucket] += extra
         top_by_bucket[bucket].append(TopPerson(person_id, name, minutes))
-    all_recent = sum(minutes_recent.values())
-    total = all_time[0]
+    total = sum(minutes_recent.values())
     buckets = tuple(
         BucketReturn(
             bucket=b,
             people=people.get(b, 0),
-            minutes_recent=minutes_recent[b],
-            minutes_all=minutes_all[b],
-            share_recent=minutes_recent[b] / all_recent if all_recent else 0.0,
-            share_all=minutes_all[b] / total if total else 0.0,
+            minutes=minutes_recent[b],
+            share=minutes_recent[b] / total if total else 0.0,
             reached=reached[b],
-            top=tuple(top_by_bucket[b][:top]),
+            top=tuple(sorted(top_by_bucket[b], key=lambda t: (-t.minutes, t.name, t.id))[:top]),
         )
-        for b in (*named, Bucket.UNSORTED)
+        for b in (Bucket.INNER, Bucket.NURTURE, Bucket.VANITY, Bucket.UNSORTED)
     )
-    hints, more, least = _drift_hints(db, params, quiet_days)
+    drift.sort()
+    hints = [
+        DriftHint(person_id, name, bucket_from_db(bucket), Bucket.INNER,
+                  "more time than someone in your inner circle", minutes, from_db_time(last_at))
+        for _, person_id, name, bucket, minutes, last_at, _ in drift
+    ]
+    more = drift[0][6] - len(drift) if drift else 0
+    quiet, more_quiet = _quiet_inner(db, params, quiet_days)
     return ReturnsReport(
         since=window.first,
         days=days,
         buckets=buckets,
         contacts=sum(people.values()),
         reached=sum(reached.values()),
-        hints=hints,
-        more_hints=more,
+        hints=(*hints, *quiet),
+        more_hints=more + more_quiet,
         least_inner=least,
     )
 
 
-def _drift_hints(db, params: dict, quiet_days: int) -> tuple[tuple[DriftHint, ...], int, TopPerson | None]:
-    """Nurture or vanity people who got more time in the window than the least-seen inner-circle person (move
-    them in), and inner-circle people not contacted for `quiet_days` days (move them to nurture)."""
-    least_rows = _rows(
+def _least_seen_inner(db, params: dict) -> TopPerson | None:
+    """The inner-circle person who got the fewest minutes in the window (index range per inner person)."""
+    rows = _rows(
         db,
         """
         SELECT p.id, p.name, coalesce((SELECT SUM(i.minutes) FROM interaction i
@@ -353,30 +359,13 @@ def _drift_hints(db, params: dict, quiet_days: int) -> tuple[tuple[DriftHint, ..
         """,
         params,
     )
-    least = TopPerson(*least_rows[0]) if least_rows else None
-    hints: list[DriftHint] = []
-    more = 0
-    if least is not None:
-        rows = _rows(
-            db,
-            """
-            WITH recent AS (SELECT person_id, SUM(minutes) AS m, MAX(at) AS last_at FROM interaction
-                            WHERE at >= :since GROUP BY person_id HAVING m > :least)
-            SELECT p.id, p.name, p.bucket, r.m, r.last_at, COUNT(*) OVER ()
-            FROM recent r JOIN person p ON p.id = r.person_id
-            WHERE p.bucket IN ('nurture', 'vanity')
-            ORDER BY r.m DESC, p.name, p.id LIMIT :limit
-            """,
-            {**params, "least": least.minutes},
-        )
-        more += rows[0][5] - len(rows) if rows else 0
-        for person_id, name, bucket, minutes, last_at, _ in rows:
-            hints.append(DriftHint(
-                person_id, name, bucket_from_db(bucket), Bucket.INNER,
-                "more time than someone in your inner circle", minutes, from_db_time(last_at),
-            ))
-    # MAX(at) per person is read from the end of the (person, at) index: no table rows are touched.
-    quiet = _rows(
+    return TopPerson(*rows[0]) if rows else None
+
+
+def _quiet_inner(db, params: dict, quiet_days: int) -> tuple[list[DriftHint], int]:
+    """Inner-circle people not contacted for `quiet_days` days (or never), longest quiet first: move to nurture.
+    MAX(at) per person is read from the end of the (person, at) index: no table rows are touched."""
+    rows = _rows(
         db,
         """
         WITH last AS (SELECT p.id, p.name, (SELECT MAX(i.at) FROM interaction i WHERE i.person_id = p.id) AS last_at
@@ -387,11 +376,10 @@ def _drift_hints(db, params: dict, quiet_days: int) -> tuple[tuple[DriftHint, ..
         """,
         params,
     )
-    more += quiet[0][3] - len(quiet) if quiet else 0
-    for person_id, name, last_at, _ in quiet:
-        hints.append(DriftHint(
-            person_id, name, Bucket.INNER, Bucket.NURTURE,
-            "never contacted" if last_at is None else f"no contact in {quiet_days} days",
-            0, from_db_time(last_at),
-        ))
-    return tuple(hints), more, least
+    hints = [
+        DriftHint(person_id, name, Bucket.INNER, Bucket.NURTURE,
+                  "never contacted" if last_at is None else f"no contact in {quiet_days} days",
+                  0, from_db_time(last_at))
+        for person_id, name, last_at, _ in rows
+    ]
+    return hints, (rows[0][3] - len(rows) if rows else 0)

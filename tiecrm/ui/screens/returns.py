@@ -20,14 +20,12 @@ def _minutes(minutes: int) -> str:
 
 
 def returns_table(report: ReturnsReport) -> Text:
-    """Per bucket: people, minutes in the window, its share, all-time minutes and share; then top people."""
+    """Per bucket: people, minutes in the window and their share of all the time invested then; top people."""
     out = Text(f"Returns on your time · last {report.days} days, since {report.since:%d %b %Y}\n\n", style="bold")
-    out.append(f"{'':<14}{'people':>8}{f'{report.days} days':>10}{'share':>7}{'all time':>11}{'share':>7}\n",
-               style="dim")
+    out.append(f"{'':<14}{'people':>8}{'reached':>9}{f'{report.days} days':>10}{'share':>7}\n", style="dim")
     for row in report.buckets:
         out.append(f"{row.bucket.title:<14}", style=BUCKET_STYLES[row.bucket])
-        out.append(f"{row.people:>8,}{_minutes(row.minutes_recent):>10}{row.share_recent:>7.0%}"
-                   f"{_minutes(row.minutes_all):>11}{row.share_all:>7.0%}\n")
+        out.append(f"{row.people:>8,}{row.reached:>9,}{_minutes(row.minutes):>10}{row.share:>7.0%}\n")
         if row.top:
             out.append(f"{'':<14}top ", style="dim")
             for index, person in enumerate(row.top):
