@@ -1,0 +1,102 @@
+"""Benchmark: the whole import (read, match, store) of a generated phone export, against vobject.
+
+Prints cards per second, peak memory and vobject's own `readComponents` time on the same file in the same
+run. Targets on a 2-core machine: 10,000 cards in <= 1.0 s and >= 3.5x faster than readComponents alone;
+50,000 cards in <= 5 s with peak memory under 150 MB. Also `tiecrm list QUERY` on 10,000 people, as a
+user runs it (a new process), well under 0.3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bench.gen_phone_export import generate_phone_export
+from tests.bench.test_bench_parse import _vobject_count
+
+pytestmark = pytest.mark.bench
+
+# Runs the import in a fresh process, so its peak resident memory (ru_maxrss) is the import's alone.
+IMPORT_SCRIPT = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from tiecrm.importing import import_paths
+from tiecrm.store.repository import Repository
+t1 = time.perf_counter()
+repo = Repository(sys.argv[1])
+t2 = time.perf_counter()
+report = import_paths(repo, [sys.argv[2]])
+t3 = time.perf_counter()
+repo.close()
+print(json.dumps({"import_s": t3 - t2, "open_s": t2 - t1, "modules_s": t1 - t0, "added": report.summary.added,
+                  "problems": len(report.problems),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _import_in_subprocess(db: Path, vcf: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(db), str(vcf)],
+                         capture_output=True, text=True, check=True, timeout=600)
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory) -> dict[int, Path]:
+    folder = tmp_path_factory.mktemp("exports")
+    files = {}
+    for n in (10_000, 50_000):
+        path = folder / f"phone-{n}.vcf"
+        path.write_bytes(generate_phone_export(n, seed=7))
+        files[n] = path
+    return files
+
+
+def test_import_10k_end_to_end_against_vobject(exports, tmp_path):
+    vcf = exports[10_000]
+    runs = [_import_in_subprocess(tmp_path / f"run{i}.db", vcf) for i in range(3)]
+    best = min(runs, key=lambda r: r["import_s"])
+    text = vcf.read_bytes().decode("utf-8")
+    start = time.perf_counter()
+    vobject_cards = _vobject_count(text)
+    vobject_s = time.perf_counter() - start
+    ratio = vobject_s / best["import_s"]
+    print(f"\n10,000 cards ({vcf.stat().st_size / 1e6:.1f} MB): import {best['import_s']:.3f} s "
+          f"(runs: {', '.join(format(r['import_s'], '.3f') for r in runs)}), "
+          f"{best['added'] / best['import_s']:,.0f} cards/s, peak {best['peak_mb']:.0f} MB; "
+          f"vobject.readComponents {vobject_s:.2f} s for {vobject_cards} cards; ratio {ratio:.1f}x")
+    assert best["added"] == 10_000 and best["problems"] == 0
+    assert best["import_s"] <= 1.0
+    assert ratio >= 3.5
+
+
+def test_import_50k_time_and_memory(exports, tmp_path):
+    result = _import_in_subprocess(tmp_path / "big.db", exports[50_000])
+    print(f"\n50,000 cards ({exports[50_000].stat().st_size / 1e6:.1f} MB): import {result['import_s']:.2f} s, "
+          f"{result['added'] / result['import_s']:,.0f} cards/s, peak resident memory {result['peak_mb']:.0f} MB")
+    assert result["added"] == 50_000
+    assert result["import_s"] <= 5.0
+    assert result["peak_mb"] < 150
+
+
+def test_list_query_on_10k_people(exports, tmp_path):
+    db = tmp_path / "list.db"
+    _import_in_subprocess(db, exports[10_000])
+    timings = []
+    for query in ("maria", "gonzalez", "+49 30", "kowalsk", "zh"):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "tiecrm", "--db", str(db), "list", query],
+                             capture_output=True, text=True, check=True, timeout=60)
+        timings.append(time.perf_counter() - start)
+        assert out.stdout.strip(), query
+    baseline_start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    python_s = time.perf_counter() - baseline_start
+    timings.sort()
+    print(f"\n`tiecrm list QUERY` on 10,000 people, whole process: median {timings[2] * 1000:.0f} ms, "
+          f"max {timings[-1] * 1000:.0f} ms (an empty Python process: {python_s * 1000:.0f} ms)")
+    assert timings[2] < 0.3
