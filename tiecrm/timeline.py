@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 from tiecrm.clock import days_between, local_date
@@ -291,7 +292,7 @@ def timeline_events(interactions: Iterable[Interaction], moves: Iterable[Move]) 
     daylight-saving change never reorders them); at the same instant an interaction comes before a move."""
     events: list[tuple[datetime, int, int, Interaction | Move]] = [(i.at, 1, i.id, i) for i in interactions]
     events += [(m.at, 0, m.id, m) for m in moves]
-    events.sort(key=lambda e: e[:3], reverse=True)
+    events.sort(key=itemgetter(0, 1, 2), reverse=True)
     return [e[3] for e in events]
 
 
