@@ -172,3 +172,18 @@ def test_cli_due_reads_cadence_from_the_config_file(repo, capsys, monkeypatch, t
     monkeypatch.setenv("TIECRM_CONFIG_DIR", str(config))
     data = json.loads(run_cli(capsys, "--db", str(repo.path), "due", "--json")[1])
     assert [(d["name"], d["reason"]) for d in data] == [("Priya Sharma", "overdue")]
+
+
+def test_readme_example_config_is_read_whole(tmp_path):
+    from pathlib import Path
+
+    from tiecrm.config import load_settings
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### The config file", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "config.toml").write_text(example, encoding="utf-8")
+    settings = load_settings(tmp_path / "config.toml")
+    assert settings.problems == ()
+    assert (settings.cadence.inner, settings.cadence.nurture, settings.half_life_days) == (10, 60, 90.0)
+    assert (settings.warmth_floor.inner, settings.warmth_floor.nurture) == (60.0, None)
+    assert (settings.guides.inner, settings.guides.nurture) == (12, 40)
