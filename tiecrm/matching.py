@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -126,7 +127,6 @@ def names_compatible(a: str, b: str) -> bool:
 
 
 MIN_BLOCK_TOKEN = 3
-SMALL_BLOCK_CELLS = 16
 SPLIT_BLOCK = 300
 
 
@@ -137,104 +137,132 @@ def similar_name_pairs(
 
     The score is rapidfuzz's token_sort_ratio (0-100). (WRatio would also pair shortened names such
     as "Priya S." with "Priya Sharma", but costs about 20 times as much and pairs "Ann Lee" with
-    "Ann Lee Dentist".) Names are only compared inside cheap blocks,
-    so 10,000 names cost about a million comparisons, not a hundred million:
-    - names sharing a token of 3+ characters; when over SPLIT_BLOCK names share it, only those whose
+    "Ann Lee Dentist".) People with the same name key always pair at 100; distinct keys are only
+    compared inside cheap blocks, so 10,000 names cost about a million comparisons at most, not a
+    hundred million:
+    - keys sharing a token of 3+ characters; when over SPLIT_BLOCK people share it, only those whose
       other tokens start, or end, with the same letter (a score of 90 leaves room for about one
       typo, so near-equal names agree at one end or the other);
-    - names made only of short tokens ("Li Na") with the same name key.
+    - keys made only of short tokens ("Li Na") are only ever equal to themselves.
     """
-    keys: dict[int, str] = {}
-    token_lists: dict[int, list[str]] = {}
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for person_id, name in names:
-        tokens = name_tokens(name)
-        if not tokens:
-            continue
-        key = " ".join(tokens)
-        keys[person_id] = key
-        token_lists[person_id] = tokens
-        long_tokens = {token for token in tokens if len(token) >= MIN_BLOCK_TOKEN}
-        if not long_tokens:
-            blocks["=" + key].append(person_id)
-        for token in long_tokens:
-            blocks[token].append(person_id)
-    for token in [t for t, members in blocks.items() if len(members) > SPLIT_BLOCK and t[0] != "="]:
+    ids_by_key, token_lists = _group_by_key(names)
+    new_keys = {key for key, ids in ids_by_key.items() if any(person_id in new_ids for person_id in ids)}
+    if not new_keys:
+        return []
+    blocks: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
+    for key, tokens in token_lists.items():
+        for token in {token for token in tokens if len(token) >= MIN_BLOCK_TOKEN}:
+            blocks[token].append(key)
+            weights[token] += len(ids_by_key[key])
+    for token in [t for t, weight in weights.items() if weight > SPLIT_BLOCK]:
         # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its
         # block to names whose other tokens start, or end, with the same letter.
-        for person_id in blocks.pop(token):
-            others = list(token_lists[person_id])
+        for key in blocks.pop(token):
+            others = list(token_lists[key])
             others.remove(token)
             rest = " ".join(others)
             if not rest:
-                blocks[token + "/"].append(person_id)
-                continue
-            blocks[f"{token}/<{rest[0]}"].append(person_id)
-            blocks[f"{token}/>{rest[-1]}"].append(person_id)
+                continue  # only the same key could pair with it, and equal keys pair anyway
+            blocks[f"{token}/<{rest[0]}"].append(key)
+            blocks[f"{token}/>{rest[-1]}"].append(key)
 
-    best: dict[tuple[int, int], float] = {}
-
-    def keep(a: int, b: int, score: float) -> None:
-        pair = (a, b) if a < b else (b, a)
-        if score > best.get(pair, -1.0):
-            best[pair] = score
-
+    key_scores: dict[tuple[str, str], float] = {}
+    extract = process.extract
+    # A ratio of at least `threshold` bounds the length difference: 2 * min / (la + lb) >= t.
+    reach = max(threshold, 1e-6) / (200 - min(threshold, 100))
     for members in blocks.values():
         if len(members) < 2:
             continue
-        queries = [m for m in members if m in new_ids]
-        if not queries:
+        fresh = sorted((member for member in members if member in new_keys), key=len)
+        if not fresh:
             continue
-        if len(queries) * len(members) <= SMALL_BLOCK_CELLS:
-            # Scoring a handful of pairs directly beats setting up a score matrix.
-            for a in queries:
-                key_a = keys[a]
-                for b in members:
-                    if a != b:
-                        score = fuzz.ratio(key_a, keys[b], score_cutoff=threshold)
-                        if score:
-                            keep(a, b, score)
+        known = sorted((member for member in members if member not in new_keys), key=len)
+        fresh_lengths = [len(member) for member in fresh]
+        known_lengths = [len(member) for member in known]
+        for index, query in enumerate(fresh):
+            size = len(query)
+            # Each pair of new keys once: the later one is inside the earlier one's window (it is symmetric).
+            windows = [fresh[index + 1:bisect_right(fresh_lengths, size / reach + 1e-9)]]
+            if known:
+                windows.append(known[bisect_left(known_lengths, size * reach - 1e-9):
+                                     bisect_right(known_lengths, size / reach + 1e-9)])
+            for window in windows:
+                if not window:
+                    continue
+                # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
+                for other, score, _ in extract(query, window, scorer=fuzz.ratio, score_cutoff=threshold,
+                                               limit=None):
+                    key_scores[(query, other) if query < other else (other, query)] = score
+    for a, b in shortened_key_pairs(token_lists, new_keys):
+        pair = (a, b) if a < b else (b, a)
+        key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
+
+    out: list[tuple[int, int, float]] = []
+    for ids in ids_by_key.values():
+        if len(ids) > 1:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1:]:
+                    if a in new_ids or b in new_ids:
+                        out.append((a, b, 100.0) if a < b else (b, a, 100.0))
+    for (key_a, key_b), score in key_scores.items():
+        score = round(score, 1)
+        for a in ids_by_key[key_a]:
+            a_new = a in new_ids
+            for b in ids_by_key[key_b]:
+                if a_new or b in new_ids:
+                    out.append((a, b, score) if a < b else (b, a, score))
+    out.sort()
+    return out
+
+
+def _group_by_key(names: Sequence[tuple[int, str]]) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """People by name key, and each key's tokens; names without words are left out."""
+    key_of: dict[str, str] = {}  # names repeat; tokenising each once saves most of the work
+    ids_by_key: dict[str, list[int]] = {}
+    token_lists: dict[str, list[str]] = {}
+    for person_id, name in names:
+        key = key_of.get(name)
+        if key is None:
+            tokens = name_tokens(name)
+            key = key_of[name] = " ".join(tokens)
+            if key and key not in token_lists:
+                token_lists[key] = tokens
+        if not key:
             continue
-        # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
-        scores = process.cdist(
-            [keys[q] for q in queries], [keys[m] for m in members],
-            scorer=fuzz.ratio, score_cutoff=threshold,
-        )
-        rows, cols = scores.nonzero()
-        for row, col, score in zip(rows.tolist(), cols.tolist(), scores[rows, cols].tolist()):
-            a, b = queries[row], members[col]
-            if a != b:
-                keep(a, b, score)
-    for a, b in shortened_name_pairs(token_lists, new_ids):
-        keep(a, b, SHORTENED_SCORE)
-    return sorted((a, b, round(score, 1)) for (a, b), score in best.items())
+        ids = ids_by_key.get(key)
+        if ids is None:
+            ids_by_key[key] = [person_id]
+        else:
+            ids.append(person_id)
+    return ids_by_key, token_lists
 
 
 SHORTENED_SCORE = 80.0
 
 
-def shortened_name_pairs(token_lists: dict[int, list[str]], new_ids: set[int]) -> set[tuple[int, int]]:
-    """Pairs of names that are the same but for a shortened or initialled word ("Jon Smyth" and
-    "Jonathan Smyth", "Priya S." and "Priya Sharma"), which a ratio scores too low.
+def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -> set[tuple[str, str]]:
+    """Pairs of name keys that are the same but for a shortened or initialled word ("jon smyth" and
+    "jonathan smyth", "priya s" and "priya sharma"), which a ratio scores too low.
 
     Blocked on a shared 3+ character word plus the names' initials, so only names that could be such a
     pair are compared.
     """
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for person_id, tokens in token_lists.items():
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for key, tokens in token_lists.items():
         if len(tokens) < 2:
             continue
         initials = "".join(token[0] for token in tokens)
         for token in set(tokens):
             if len(token) >= MIN_BLOCK_TOKEN:
-                blocks[f"{token}|{initials}"].append(person_id)
-    pairs: set[tuple[int, int]] = set()
+                blocks[f"{token}|{initials}"].append(key)
+    pairs: set[tuple[str, str]] = set()
     for members in blocks.values():
-        if len(members) < 2 or not any(m in new_ids for m in members):
+        if len(members) < 2 or not any(m in new_keys for m in members):
             continue
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if (a in new_ids or b in new_ids) and _shortened(token_lists[a], token_lists[b]):
+                if (a in new_keys or b in new_keys) and _shortened(token_lists[a], token_lists[b]):
                     pairs.add((a, b) if a < b else (b, a))
     return pairs
 
@@ -244,4 +272,3 @@ def _shortened(a: list[str], b: list[str]) -> bool:
     if len(a) != len(b) or a == b:
         return False
     return all(x == y or x.startswith(y) or y.startswith(x) for x, y in zip(a, b))
-

@@ -67,15 +67,20 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
 
-def _phone(rng: random.Random) -> str:
+def _phone(rng: random.Random, index: int, n: int) -> str:
+    """A number no other card has: a serial from the card index and the phone's place on the card,
+    scrambled (a bijection on six digits) so numbers do not look sequential, behind two random digits."""
+    serial = (index * 4 + n) * 123457 % 1_000_000
     return rng.choice(["+1 555 ", "+33 6 ", "+49 151 ", "+7 912 ", "+81 90-", "0"]) + "".join(
-        rng.choice("0123456789") for _ in range(8))
+        rng.choice("0123456789") for _ in range(2)) + f"{serial:06d}"
 
 
-def _email(rng: random.Random, given: str, family: str, index: int) -> str:
+def _email(rng: random.Random, given: str, family: str, index: int, n: int) -> str:
+    """An address no other card has: the name, the card index and the email's place on the card."""
     stem = "".join(c for c in (given + "." + family).lower() if c.isascii() and (c.isalnum() or c == "."))
-    stem = stem.strip(".")
-    return f"{stem or 'user'}{index}@{rng.choice(['example.com', 'mail.example.org', 'corp.example.net'])}"
+    stem = stem.strip(".") or "user"
+    local = f"{stem}.{index}" if n == 0 else f"{stem}{n + 1}.{index}"
+    return f"{local}@{rng.choice(['example.com', 'mail.example.org', 'corp.example.net'])}"
 
 
 def _birthday(rng: random.Random, apple: bool) -> str | None:
@@ -107,9 +112,9 @@ def _android_card(rng: random.Random, index: int) -> list[str]:
     display = f"{given} {family}" + (f" {rng.choice(GIVEN)} {rng.choice(FAMILY)}" * rng.randint(0, 2))
     lines += _soft_break(f"FN;{qp}:", _qp(display))
     for n in range(rng.randint(1, 3)):
-        lines.append(f"TEL;{rng.choice(ANDROID_TYPES)}:{_phone(rng)}")
+        lines.append(f"TEL;{rng.choice(ANDROID_TYPES)}:{_phone(rng, index, n)}")
     for n in range(rng.randint(0, 2)):
-        lines.append(f"EMAIL;{rng.choice(['HOME', 'WORK', 'INTERNET'])}:{_email(rng, given, family, n)}")
+        lines.append(f"EMAIL;{rng.choice(['HOME', 'WORK', 'INTERNET'])}:{_email(rng, given, family, index, n)}")
     org = rng.choice(ORGS)
     if org:
         lines += _soft_break(f"ORG;{qp}:", _qp(org))
@@ -137,13 +142,13 @@ def _ios_card(rng: random.Random, index: int) -> list[str]:
     for n in range(rng.randint(1, 3)):
         if rng.random() < 0.5:
             item += 1
-            lines.append(f"item{item}.TEL;type=pref:{_phone(rng)}")
+            lines.append(f"item{item}.TEL;type=pref:{_phone(rng, index, n)}")
             lines.append(f"item{item}.X-ABLabel:{rng.choice(APPLE_LABELS)}")
         else:
-            lines.append(f"TEL;type={rng.choice(['CELL', 'HOME', 'WORK'])};type=VOICE:{_phone(rng)}")
+            lines.append(f"TEL;type={rng.choice(['CELL', 'HOME', 'WORK'])};type=VOICE:{_phone(rng, index, n)}")
     for n in range(rng.randint(0, 2)):
         item += 1
-        lines.append(f"item{item}.EMAIL;type=INTERNET:{_email(rng, given, family, n)}")
+        lines.append(f"item{item}.EMAIL;type=INTERNET:{_email(rng, given, family, index, n)}")
         lines.append(f"item{item}.X-ABLabel:{rng.choice(APPLE_LABELS[:3])}")
     note = rng.choice(NOTES)
     if note:
@@ -158,7 +163,8 @@ def _ios_card(rng: random.Random, index: int) -> list[str]:
 
 
 def generate_phone_export(n: int, seed: int = 1) -> bytes:
-    """`n` cards, about half Android 2.1 and half iOS 3.0, CRLF line endings; the same bytes for a seed."""
+    """`n` distinct people (no two share a phone or an email), about half Android 2.1 and half iOS 3.0,
+    CRLF line endings; the same bytes for a seed."""
     rng = random.Random(seed)
     lines: list[str] = []
     for index in range(n):
