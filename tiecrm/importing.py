@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.store.repository import Repository
-from tiecrm.vcard.reader import collect_vcf_files, read_vcard_file
+from tiecrm.vcard.reader import collect_vcf_files, count_cards, read_vcard_file, stream_vcard_file
 
 
 @dataclass
@@ -27,7 +28,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def read_files(paths: Sequence[str | Path], progress: Progress | None = None) -> tuple[list[CardDraft], list[CardProblem], int]:
-    """Read every vCard file under `paths`. Raises UnreadablePathError if a path cannot be read at all."""
+    """Read every vCard file under `paths` into memory. Raises UnreadablePathError if a path cannot be read."""
     files = collect_vcf_files(paths)
     drafts: list[CardDraft] = []
     problems: list[CardProblem] = []
@@ -40,16 +41,56 @@ def read_files(paths: Sequence[str | Path], progress: Progress | None = None) ->
     return drafts, problems, len(files)
 
 
+class _Cards:
+    """The drafts of every file, read one card at a time while the store takes them, so a flush's worth of
+    drafts is alive at once rather than the whole import. Problems and warnings fill in as it goes."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.files = files
+        self.count = 0
+        self.problems: list[CardProblem] = []
+        self.warnings: list[CardProblem] = []
+
+    def __iter__(self) -> Iterator[CardDraft]:
+        for path in self.files:
+            stream = stream_vcard_file(path)
+            for draft in stream.drafts:
+                self.count += 1
+                if draft.warnings:
+                    self.warnings.extend(_warning(draft, w) for w in draft.warnings)
+                yield draft
+            self.problems.extend(stream.problems)
+
+
 def import_paths(repo: Repository, paths: Sequence[str | Path], progress: Progress | None = None) -> ImportReport:
-    """Read `paths` (files or vdir folders) and import every card in one transaction."""
-    drafts, problems, n_files = read_files(paths, progress)
-    warnings = [_warning(d, w) for d in drafts for w in d.warnings]
-    total = len(drafts)
-    store_progress = (lambda done: progress("store", done, total)) if progress else None
-    summary = repo.import_drafts(drafts, problems, source=", ".join(str(p) for p in paths), progress=store_progress)
+    """Read `paths` (files or vdir folders) and import every card in one transaction.
+
+    Every file is read once up front to count its cards (so the progress bar has a total, and an
+    unreadable file stops the import before anything is written); then cards are read and stored as
+    they come.
+    """
+    files = collect_vcf_files(paths)
+    expected = 0
+    for n, path in enumerate(files, 1):
+        expected += count_cards(path)
+        if progress:
+            progress("read", n, len(files))
+    cards = _Cards(files)
+    store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
+    # Reading and matching make many small objects and no reference cycles: a collection midway only
+    # costs time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        summary = repo.import_drafts(cards, cards.problems, source=", ".join(str(p) for p in paths),
+                                     progress=store_progress)
+    finally:
+        if collecting:
+            gc.enable()
     if progress:
-        progress("store", total, total)
-    return ImportReport(summary=summary, files=n_files, cards=total, problems=problems, warnings=warnings)
+        progress("store", cards.count, cards.count)
+    return ImportReport(summary=summary, files=len(files), cards=cards.count, problems=cards.problems,
+                        warnings=cards.warnings)
 
 
 def _warning(draft: CardDraft, warning: str) -> CardProblem:

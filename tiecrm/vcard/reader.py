@@ -10,8 +10,8 @@ from pathlib import Path
 
 from tiecrm.domain import CardDraft, CardProblem
 from tiecrm.vcard.card import build_draft
-from tiecrm.vcard.decode import decode_vcard_bytes
-from tiecrm.vcard.split import split_cards
+from tiecrm.vcard.decode import DecodedText, decode_vcard_bytes
+from tiecrm.vcard.split import Stray, iter_cards
 
 VCARD_SUFFIXES = (".vcf", ".vcard")
 
@@ -58,34 +58,59 @@ def collect_vcf_files(paths: Sequence[str | Path]) -> list[Path]:
     return sorted(found)
 
 
+@dataclass
+class CardStream:
+    """One file's cards, read one at a time as `drafts` is iterated, so only the file's text and the
+    card being read are alive. `problems` is complete (sorted by line) once `drafts` is used up."""
+
+    source: str
+    drafts: Iterator[CardDraft]
+    problems: list[CardProblem] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
 def read_vcard_bytes(data: bytes, source: str = "") -> ReadResult:
     """Read every card in `data`; one broken card never stops the others."""
     # The reader makes many small objects and no reference cycles: collecting midway only costs time.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_bytes(data, source)
+        stream = stream_vcard_bytes(data, source)
+        drafts = list(stream.drafts)
+        return ReadResult(source=source, drafts=drafts, problems=stream.problems, encoding=stream.encoding)
     finally:
         if collecting:
             gc.enable()
 
 
-def _read_bytes(data: bytes, source: str) -> ReadResult:
+def stream_vcard_bytes(data: bytes, source: str = "") -> CardStream:
+    """Decode `data` now; build each card's draft only when the stream asks for it."""
     decoded = decode_vcard_bytes(data)
-    chunks, strays = split_cards(decoded.text)
-    result = ReadResult(source=source, encoding=decoded.encoding)
-    result.problems.extend(CardProblem(source, stray.line, stray.reason) for stray in strays)
-    for chunk in chunks:
+    stream = CardStream(source=source, drafts=iter(()), encoding=decoded.encoding)
+    stream.drafts = _drafts(decoded, source, stream.problems)
+    return stream
+
+
+def _drafts(decoded: DecodedText, source: str, problems: list[CardProblem]) -> Iterator[CardDraft]:
+    strays: list[Stray] = []
+    for chunk in iter_cards(decoded.text, strays):
         draft = build_draft(chunk, source)
         if draft is None:
-            result.problems.append(CardProblem(source, chunk.line, "empty card"))
+            problems.append(CardProblem(source, chunk.line, "empty card"))
             continue
         if decoded.lossy:
             draft.warnings.insert(0, f"{chunk.line}: file is not UTF-8 and names no usable charset; "
                                      "read as cp1252, some characters may be wrong")
-        result.drafts.append(draft)
-    result.problems.sort(key=lambda problem: problem.line)
-    return result
+        yield draft
+    problems.extend(CardProblem(source, stray.line, stray.reason) for stray in strays)
+    problems.sort(key=lambda problem: problem.line)
+
+
+def _read_bytes_of(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise _unreadable(path, error) from None
 
 
 def read_vcard_file(path: str | Path) -> ReadResult:
@@ -94,11 +119,27 @@ def read_vcard_file(path: str | Path) -> ReadResult:
     Raises:
         UnreadablePathError: the file cannot be opened or read.
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise _unreadable(path, error) from None
-    return read_vcard_bytes(data, str(path))
+    return read_vcard_bytes(_read_bytes_of(path), str(path))
+
+
+def stream_vcard_file(path: str | Path) -> CardStream:
+    """Read one file as a CardStream (see `stream_vcard_bytes`).
+
+    Raises:
+        UnreadablePathError: the file cannot be opened or read.
+    """
+    return stream_vcard_bytes(_read_bytes_of(path), str(path))
+
+
+def count_cards(path: str | Path) -> int:
+    """About how many cards a file holds (its BEGIN:VCARD lines in upper or lower case), cheaply, for a
+    progress bar's total before the cards are read.
+
+    Raises:
+        UnreadablePathError: the file cannot be opened or read.
+    """
+    data = _read_bytes_of(path)
+    return data.count(b"BEGIN:VCARD") + data.count(b"begin:vcard")
 
 
 def read_paths(paths: Sequence[str | Path]) -> Iterator[ReadResult]:

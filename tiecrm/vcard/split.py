@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # BEGIN:VCARD / END:VCARD lines, with an optional group prefix (`TEST.BEGIN:VCARD`, `.BEGIN:VCARD`).
@@ -49,7 +50,17 @@ def _content_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def split_cards(text: str) -> tuple[list[CardChunk], list[Stray]]:
     """Cards in order of their BEGIN line, and the stretches of text outside every card."""
+    strays: list[Stray] = []
+    cards = list(iter_cards(text, strays))
+    return cards, strays
+
+
+def iter_cards(text: str, strays_out: list[Stray]) -> Iterator[CardChunk]:
+    """Cards in order of their BEGIN line, one at a time; the stretches of text outside every card are
+    appended to `strays_out` once the text is used up (whether they are the only text is known then)."""
+    # Cards close inner first; those of one outermost card wait here and leave sorted by BEGIN line.
     cards: list[CardChunk] = []
+    any_card = False
     strays: list[tuple[int, int, int | None]] = []  # (first line, last line, stray END line)
     # Open cards: [BEGIN line, BEGIN offset, segment start offset, segment first line, segments].
     stack: list[list] = []
@@ -110,11 +121,16 @@ def split_cards(text: str) -> tuple[list[CardChunk], list[Stray]]:
             segments = [(seg_line, text[seg_start:start])]
             raw = text[begin_at:stop]
         cards.append(CardChunk(begin_line, raw, segments, True))
+        any_card = True
         if stack:
             stack[-1][2] = stop
             stack[-1][3] = line + 1
         else:
             outside = stop
+            if len(cards) > 1:
+                cards.sort(key=lambda chunk: chunk.line)
+            yield from cards
+            cards.clear()
 
     if stack:
         # Cards still open at the end of the file are imported anyway (with a warning).
@@ -123,12 +139,14 @@ def split_cards(text: str) -> tuple[list[CardChunk], list[Stray]]:
         for begin_line, begin_at, _start, _line, segments in stack:
             begin_text = _line_at(text, begin_at)
             cards.append(CardChunk(begin_line, begin_text + "".join(s for _, s in segments), segments, False))
+            any_card = True
     elif outside < size:
         note_outside(size, False)
 
-    if len(cards) > 1 and any(a.line > b.line for a, b in zip(cards, cards[1:])):
+    if len(cards) > 1:
         cards.sort(key=lambda chunk: chunk.line)
-    return cards, [_describe(first, last, end, bool(cards)) for first, last, end in strays]
+    yield from cards
+    strays_out.extend(_describe(first, last, end, any_card) for first, last, end in strays)
 
 
 def _describe(first: int, last: int, end_line: int | None, any_card: bool) -> Stray:
