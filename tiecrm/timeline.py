@@ -84,8 +84,8 @@ def trailing_period(today: date, days: int, tz: tzinfo | None = None) -> Period:
 
 
 def minutes_per_period(entries: Iterable[tuple[datetime, int]], periods: Sequence[Period]) -> list[int]:
-    """Minutes of (naive-UTC instant, minutes) pairs falling in each period; periods must be sorted and adjacent
-    or disjoint. The reference for the store's SQL version, and cheap: no time-zone work per entry."""
+    """Minutes of (naive-UTC instant, minutes) pairs falling in each period; periods must be sorted and
+    adjacent or disjoint. The reference for the store's SQL version; no time-zone work per entry."""
     starts = [p.utc_start for p in periods]
     totals = [0] * len(periods)
     for at, minutes in entries:
@@ -124,12 +124,15 @@ def totals_of(interactions: Iterable[Interaction], today: date, tz: tzinfo | Non
 
 
 def decay(age_days: float, half_life_days: float) -> float:
-    """The weight of minutes invested `age_days` ago: 1 today, 1/2 after one half-life. The future counts as now."""
+    """The weight of minutes invested `age_days` ago: 1 today, 1/2 after one half-life.
+
+    The future counts as now.
+    """
     return 0.5 ** (max(age_days, 0.0) / half_life_days)
 
 
 def warmth(entries: Iterable[tuple[datetime, int]], now: datetime, half_life_days: float = 60.0) -> float:
-    """Decayed sum of minutes: each interaction's minutes halve every `half_life_days` (exact instants, in UTC)."""
+    """Decayed sum of minutes: each interaction's minutes halve every `half_life_days` (UTC instants)."""
     return sum(minutes * decay((now - at).total_seconds() / 86400, half_life_days) for at, minutes in entries)
 
 
@@ -158,7 +161,7 @@ class Coldness:
         return self.days_since - self.cadence_days
 
     def sort_key(self) -> tuple:
-        """Most overdue first: never contacted, then by days past the cadence, then the coldest of the cooling."""
+        """Most overdue first: never contacted, then by days past the cadence, then the coldest."""
         if self.reason == "never":
             return (0, 0.0)
         if self.reason == "overdue":
@@ -230,7 +233,7 @@ class ColdEntry:
 
 
 def birthday_in(year: int, birthday: Birthday) -> date | None:
-    """The day `birthday` is celebrated in `year`; Feb 29 falls on Feb 28 in common years. None if impossible."""
+    """The day `birthday` is celebrated in `year` (Feb 29 on Feb 28 in common years); None if impossible."""
     month, day = birthday.month, birthday.day
     if month == 2 and day == 29 and not calendar.isleap(year):
         day = 28

@@ -1,9 +1,10 @@
-"""SQL aggregates of time invested: a person's minutes per period, warmth, who is going cold, returns per bucket.
+"""SQL aggregates of time invested: a person's minutes per period, warmth, who is going cold, returns.
 
-Local calendar boundaries (weeks, months, "the last 90 days") are computed in Python with the user's time zone
-(tiecrm.timeline) and passed to SQL as naive-UTC instants; SQL then only compares stored UTC instants with them.
-A fixed UTC offset per row would misplace interactions near midnight across a daylight-saving change, and
-grouping by UTC day would put 00:30 local time on the wrong day; boundaries as instants are exact for every zone.
+Local calendar boundaries (weeks, months, "the last 90 days") are computed in Python with the user's time
+zone (tiecrm.timeline) and passed to SQL as naive-UTC instants; SQL then only compares stored UTC instants
+with them. A fixed UTC offset per row would misplace interactions near midnight across a daylight-saving
+change, and grouping by UTC day would put 00:30 local time on the wrong day; boundaries as instants are exact
+for every zone, half-hour offsets included.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def minutes_per_period(db, person_id: int, periods: Sequence[Period]) -> list[in
 def person_totals(db, person_id: int, today: date, tz: tzinfo | None = None) -> Totals:
     """Minutes in the last 30, 90 and 365 local days and in all, for one person."""
     recent = minutes_per_period(db, person_id, trailing_periods(today, tz))
-    (all_time,) = _rows(db, "SELECT coalesce(SUM(minutes), 0) FROM interaction WHERE person_id = ?", (person_id,))[0]
+    sql = "SELECT coalesce(SUM(minutes), 0) FROM interaction WHERE person_id = ?"
+    (all_time,) = _rows(db, sql, (person_id,))[0]
     return Totals(*recent, all_time=all_time)
 
 
@@ -93,13 +95,16 @@ def person_warmth(db, person_id: int, now: datetime, half_life_days: float) -> f
     return float(rows[0][0])
 
 
-def warmth_by_person(db, now: datetime, half_life_days: float, bucket: Bucket | None = None) -> dict[int, float]:
+def warmth_by_person(
+    db, now: datetime, half_life_days: float, bucket: Bucket | None = None
+) -> dict[int, float]:
     """Warmth of everyone who has any interaction (or of one bucket's people), for board cards."""
     where = "" if bucket is None else "WHERE i.person_id IN (SELECT id FROM person WHERE bucket = :bucket)"
     rows = _rows(
         db,
         f"SELECT i.person_id, SUM({WARMTH_SQL}) FROM interaction i {where} GROUP BY i.person_id",
-        {"now": to_db_time(now), "half_life": half_life_days, "bucket": Bucket(bucket).value if bucket else None},
+        {"now": to_db_time(now), "half_life": half_life_days,
+         "bucket": Bucket(bucket).value if bucket else None},
     )
     return dict(rows)
 
@@ -148,7 +153,8 @@ WHERE (p.bucket = 'inner' AND (
 def count_going_cold(
     db, now: datetime, cadence: Cadence, floors, half_life_days: float, tz: tzinfo | None = None
 ) -> int:
-    return _rows(db, "SELECT COUNT(*) " + _COLD_FROM, _cold_params(now, cadence, floors, half_life_days, tz))[0][0]
+    params = _cold_params(now, cadence, floors, half_life_days, tz)
+    return _rows(db, "SELECT COUNT(*) " + _COLD_FROM, params)[0][0]
 
 
 def going_cold_people(
@@ -171,7 +177,8 @@ def going_cold_people(
     today = local_date(now, tz)
     for row in rows:
         person = summary_from_select(row)
-        coldness = going_cold(person.bucket, person.last_interaction, row[13], now, cadence, floors, tz, today)
+        coldness = going_cold(
+            person.bucket, person.last_interaction, row[13], now, cadence, floors, tz, today)
         if coldness is not None:
             entries.append((person, coldness))
     entries.sort(key=lambda e: e[1].sort_key())
@@ -197,10 +204,11 @@ def last_notes(db, person_ids: Sequence[int]) -> dict[int, str]:
 
 
 def birthdays_soon(db, today: date, days: int = 14) -> list[UpcomingBirthday[PersonSummary]]:
-    """Birthdays from today to `days` ahead, soonest first; SQL narrows by month and day, Python dates them."""
+    """Birthdays from today to `days` ahead, soonest first: SQL narrows by month and day, Python dates."""
     rows = _rows(
         db,
-        SUMMARY_SELECT + " WHERE p.birthday IS NOT NULL AND substr(p.birthday, -5) IN (SELECT value FROM json_each(?))",
+        SUMMARY_SELECT
+        + " WHERE p.birthday IS NOT NULL AND substr(p.birthday, -5) IN (SELECT value FROM json_each(?))",
         (json.dumps(birthday_keys_within(today, days)),),
     )
     people = [summary_from_select(row) for row in rows]
@@ -255,7 +263,8 @@ class ReturnsReport:
 
     def vanity_ratio(self) -> str:
         contacts = "contact" if self.contacts == 1 else "contacts"
-        return f"{self.contacts:,} {contacts}; {self.reached:,} got any of your time in the last {self.days} days"
+        reached = f"{self.reached:,} got any of your time in the last {self.days} days"
+        return f"{self.contacts:,} {contacts}; {reached}"
 
 
 def returns_report(
@@ -277,11 +286,13 @@ def returns_report(
     quiet_cut = local_midnight_utc(today - timedelta(days=quiet_days - 1), tz)
     params = {"since": to_db_time(window.utc_start), "quiet": to_db_time(quiet_cut), "top": top,
               "limit": hint_limit}
-    people = {bucket_from_db(b): n for b, n in _rows(db, "SELECT bucket, COUNT(*) FROM person GROUP BY bucket")}
+    counted = _rows(db, "SELECT bucket, COUNT(*) FROM person GROUP BY bucket")
+    people = {bucket_from_db(b): n for b, n in counted}
     least = _least_seen_inner(db, params)
     params["least"] = least.minutes if least is not None else None
-    # One pass over the window's interactions (NOT INDEXED: a scan, not a walk of the person index with a
-    # random row fetch each), then per bucket: rank, people reached, minutes; and who outdoes the inner circle.
+    # One pass over the window's interactions (NOT INDEXED: a scan, not a walk of the person index with
+    # a random row fetch each), then per bucket: rank, people reached, minutes; and who outdoes the inner
+    # circle.
     rows = _rows(
         db,
         """
@@ -363,12 +374,13 @@ def _least_seen_inner(db, params: dict) -> TopPerson | None:
 
 
 def _quiet_inner(db, params: dict, quiet_days: int) -> tuple[list[DriftHint], int]:
-    """Inner-circle people not contacted for `quiet_days` days (or never), longest quiet first: move to nurture.
-    MAX(at) per person is read from the end of the (person, at) index: no table rows are touched."""
+    """Inner-circle people not contacted for `quiet_days` days (or never), longest quiet first: move them to
+    nurture. MAX(at) per person is read from the end of the (person, at) index: no table rows are touched."""
     rows = _rows(
         db,
         """
-        WITH last AS (SELECT p.id, p.name, (SELECT MAX(i.at) FROM interaction i WHERE i.person_id = p.id) AS last_at
+        WITH last AS (SELECT p.id, p.name,
+                             (SELECT MAX(i.at) FROM interaction i WHERE i.person_id = p.id) AS last_at
                       FROM person p WHERE p.bucket = 'inner')
         SELECT id, name, last_at, COUNT(*) OVER () FROM last
         WHERE last_at IS NULL OR last_at < :quiet

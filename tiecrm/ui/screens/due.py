@@ -61,7 +61,8 @@ def draw_due_row(row, today) -> Text:
     assert isinstance(row, UpcomingBirthday)
     text = Text(f"{row.on:%a %d %b}  ", style="bold cyan")
     text.append_text(_name(row.who))
-    soon = "today" if row.days_until == 0 else "tomorrow" if row.days_until == 1 else f"in {row.days_until} days"
+    days = row.days_until
+    soon = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
     text.append(f"{soon:<12}")
     if row.turns is not None:
         text.append(f"turns {row.turns}", style="dim")
@@ -86,8 +87,12 @@ class DueScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="due-summary")
-        yield RowList(lambda row: draw_due_row(row, self.app.today()), is_heading=lambda r: isinstance(r, Heading),
-                      id="due-list", empty="Nobody is going cold and no birthdays are coming up.")
+        yield RowList(
+            lambda row: draw_due_row(row, self.app.today()),
+            is_heading=lambda row: isinstance(row, Heading),
+            id="due-list",
+            empty="Nobody is going cold and no birthdays are coming up.",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,11 +102,12 @@ class DueScreen(Screen):
     def refresh_data(self, person_id: int | None = None) -> None:
         app = self.app
         s = app.settings
-        cold = stats.going_cold_people(app.repo.db, app.now(), s.cadence, s.warmth_floor, s.half_life_days, app.tz)
+        cold = stats.going_cold_people(
+            app.repo.db, app.now(), s.cadence, s.warmth_floor, s.half_life_days, app.tz)
         birthdays = stats.birthdays_soon(app.repo.db, app.today(), BIRTHDAY_HORIZON_DAYS)
         rows: list = []
         if cold:
-            rows.append(Heading(f"Going cold ({len(cold):,}) · most overdue first · the last note as a hook"))
+            rows.append(Heading(f"Going cold ({len(cold):,}) · most overdue first · last note as a hook"))
             rows += cold
         if birthdays:
             if rows:
@@ -110,11 +116,12 @@ class DueScreen(Screen):
             rows += birthdays
         people = "person is" if len(cold) == 1 else "people are"
         summary = Text(f"{len(cold):,} {people} going cold", style="bold red" if cold else "bold green")
-        summary.append(f"  ·  {len(birthdays)} birthday{'s' if len(birthdays) != 1 else ''} coming up", style="bold")
+        plural = "s" if len(birthdays) != 1 else ""
+        summary.append(f"  ·  {len(birthdays)} birthday{plural} coming up", style="bold")
         cadence = s.cadence
         summary.append(
-            f"\ncadence: inner circle {cadence.inner or 'never'} days, nurture {cadence.nurture or 'never'} days · "
-            f"warmth half-life {s.half_life_days:g} days",
+            f"\ncadence: inner circle {cadence.inner or 'never'} days, nurture {cadence.nurture or 'never'} "
+            f"days · warmth half-life {s.half_life_days:g} days",
             style="dim",
         )
         self.query_one("#due-summary", Static).update(summary)

@@ -1,4 +1,4 @@
-"""A person's page: details, time invested with a chart, warmth, and one timeline to add, edit and delete in."""
+"""A person's page: details, time invested with a chart, warmth, and a timeline to add to, edit and prune."""
 
 from __future__ import annotations
 
@@ -115,7 +115,8 @@ class PersonScreen(Screen):
         totals = stats.person_totals(repo.db, self.person_id, today, tz)
         warmth = stats.person_warmth(repo.db, self.person_id, now, settings.half_life_days)
         s = detail.summary
-        coldness = going_cold(s.bucket, s.last_interaction, warmth, now, settings.cadence, settings.warmth_floor, tz)
+        coldness = going_cold(
+            s.bucket, s.last_interaction, warmth, now, settings.cadence, settings.warmth_floor, tz)
         self.query_one("#person-card", Static).update(self._card(detail, warmth, coldness))
         self.query_one("#person-totals", Static).update(self._totals(totals, detail))
         self._draw_chart()
@@ -180,8 +181,8 @@ class PersonScreen(Screen):
         count = len(detail.interactions)
         moves = len(detail.moves)
         text = Text("Timeline", style="bold")
-        text.append(f"  {count:,} interaction{'s' if count != 1 else ''}, {moves} move{'s' if moves != 1 else ''}"
-                    "  ·  n add  e edit  d delete", style="dim")
+        counts = f"{count:,} interaction{'s' if count != 1 else ''}, {moves} move{'s' if moves != 1 else ''}"
+        text.append(f"  {counts}  ·  n add  e edit  d delete", style="dim")
         return text
 
     # ------------------------------------------------------------ actions

@@ -1,4 +1,4 @@
-"""The returns view: where your time goes per bucket, the vanity ratio, and hints where bucket and time disagree."""
+"""The returns view: time per bucket, the vanity ratio, and hints where bucket and time disagree."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def _minutes(minutes: int) -> str:
 
 def returns_table(report: ReturnsReport) -> Text:
     """Per bucket: people, minutes in the window and their share of all the time invested then; top people."""
-    out = Text(f"Returns on your time · last {report.days} days, since {report.since:%d %b %Y}\n\n", style="bold")
+    title = f"Returns on your time · last {report.days} days, since {report.since:%d %b %Y}\n\n"
+    out = Text(title, style="bold")
     out.append(f"{'':<14}{'people':>8}{'reached':>9}{f'{report.days} days':>10}{'share':>7}\n", style="dim")
     for row in report.buckets:
         out.append(f"{row.bucket.title:<14}", style=BUCKET_STYLES[row.bucket])

@@ -73,7 +73,8 @@ class MinutesChart(Widget):
                 label = compact_minutes(top // 2)
             else:
                 label = ""
-            out.append(f"{label:>{AXIS_WIDTH - 1}}┤" if label else " " * (AXIS_WIDTH - 1) + "│", style="dim")
+            tick = f"{label:>{AXIS_WIDTH - 1}}┤" if label else " " * (AXIS_WIDTH - 1) + "│"
+            out.append(tick, style="dim")
             for index, minutes in enumerate(self.minutes):
                 # Eighths of a row this bar reaches above the bottom of this row; any time at all shows.
                 eighths = minutes * rows * 8 / top
@@ -96,7 +97,8 @@ class MinutesChart(Widget):
             start = f"{first.day} {MONTHS[first.month - 1]} {first.year}" if self.unit == "week" else \
                 f"{MONTHS[first.month - 1]} {first.year}"
             plural = f"{len(self.periods)} {self.unit}s"
-            title = f"Minutes per {self.unit} · last {plural} since {start} · {compact_minutes(total)} in all"
+            title = f"Minutes per {self.unit} · last {plural} since {start}"
+            title += f" · {compact_minutes(total)} in all"
         else:
             title = f"Minutes per {self.unit}"
         text = Text(title, style="bold")

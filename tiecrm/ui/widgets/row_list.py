@@ -1,4 +1,4 @@
-"""A one-line-per-row list with a cursor, drawn with Textual's Line API: only rows on screen are ever drawn."""
+"""A one-line-per-row list with a cursor, drawn with Textual's Line API: only rows on screen are drawn."""
 
 from __future__ import annotations
 
@@ -128,8 +128,8 @@ class RowList(ScrollView, can_focus=True):
         base = self.rich_style
         if not self.rows:
             if y == 0 and self._empty:
-                return Strip(list(Text(self._empty, style="dim").render(self.app.console)), width).crop_extend(
-                    0, width, base)
+                segments = list(Text(self._empty, style="dim").render(self.app.console))
+                return Strip(segments).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
