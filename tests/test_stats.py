@@ -1,4 +1,4 @@
-"""The store's SQL aggregates agree with the arithmetic in tiecrm.timeline, on real SQLite files and real cards."""
+"""The store's SQL aggregates agree with the arithmetic in tiecrm.timeline, on real SQLite files and cards."""
 
 from __future__ import annotations
 
@@ -72,8 +72,9 @@ def test_sql_periods_match_python_folding_in_berlin(random_repo):
     checked = 0
     for person, detail in people_with_interactions(random_repo):
         entries = [(i.at, i.minutes) for i in detail.interactions]
-        assert stats.minutes_per_period(random_repo.db, person.id, weeks) == minutes_per_period(entries, weeks)
-        assert stats.minutes_per_period(random_repo.db, person.id, months) == minutes_per_period(entries, months)
+        for periods in (weeks, months):
+            assert stats.minutes_per_period(random_repo.db, person.id, periods) == minutes_per_period(
+                entries, periods)
         checked += sum(minutes_per_period(entries, months)) > 0
     assert checked > 10
 
@@ -87,7 +88,8 @@ def test_sql_totals_and_warmth_match_python(random_repo):
     by_person = stats.warmth_by_person(random_repo.db, NOW, 60.0)
     for person, detail in people_with_interactions(random_repo):
         if detail.interactions:
-            assert by_person[person.id] == pytest.approx(warmth([(i.at, i.minutes) for i in detail.interactions], NOW))
+            expected = warmth([(i.at, i.minutes) for i in detail.interactions], NOW)
+            assert by_person[person.id] == pytest.approx(expected)
         else:
             assert person.id not in by_person
 
@@ -114,8 +116,8 @@ def test_sql_going_cold_is_the_python_rule(random_repo, tz, cadence, floors):
 
 
 def test_due_gives_the_newest_note_as_hook_and_never_contacted_first(tmp_path):
-    repo, ids = make_repo(tmp_path / "due.db", [card("Priya Sharma"), card("Sam Carter"), card("Ada Lovelace"),
-                                                 card("Vera Vanity")])
+    names = ("Priya Sharma", "Sam Carter", "Ada Lovelace", "Vera Vanity")
+    repo, ids = make_repo(tmp_path / "due.db", [card(name) for name in names])
     repo.move(ids["Priya Sharma"], Bucket.INNER)
     repo.move(ids["Sam Carter"], Bucket.NURTURE)
     repo.move(ids["Ada Lovelace"], Bucket.INNER)

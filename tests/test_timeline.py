@@ -1,5 +1,5 @@
-"""The arithmetic of time invested on a fixed clock: local weeks and months, daylight saving, midnight, warmth,
-cadences, birthdays and leap days."""
+"""The arithmetic of time invested on a fixed clock: local weeks and months, daylight saving, midnight,
+warmth, cadences, birthdays and leap days."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def test_half_hour_zone_boundaries_are_exact():
     periods = weekly_periods(date(2026, 11, 18), KOLKATA)
     # Monday 00:00 in Kolkata is 18:30 UTC on Sunday.
     assert periods[-1].utc_start == datetime(2026, 11, 15, 18, 30)
-    minutes = minutes_per_period([(datetime(2026, 11, 15, 18, 29), 1), (datetime(2026, 11, 15, 18, 30), 2)], periods)
+    entries = [(datetime(2026, 11, 15, 18, 29), 1), (datetime(2026, 11, 15, 18, 30), 2)]
+    minutes = minutes_per_period(entries, periods)
     assert minutes[-2:] == [1, 2]
 
 
@@ -242,12 +243,15 @@ def test_days_since_contact_are_local_calendar_days():
 
 
 def test_most_overdue_first():
-    cadence = Cadence()
+    def cold(bucket, days_ago, heat):
+        last = None if days_ago is None else NOW - timedelta(days=days_ago)
+        return going_cold(bucket, last, heat, NOW, Cadence(), WarmthFloor(), UTC_ZONE)
+
     entries = [
-        going_cold(Bucket.NURTURE, NOW - timedelta(days=50), 50.0, NOW, cadence, WarmthFloor(), UTC_ZONE),  # 5 over
-        going_cold(Bucket.INNER, NOW - timedelta(days=3), 5.0, NOW, cadence, WarmthFloor(), UTC_ZONE),  # cooling
-        going_cold(Bucket.INNER, NOW - timedelta(days=40), 50.0, NOW, cadence, WarmthFloor(), UTC_ZONE),  # 26 over
-        going_cold(Bucket.INNER, None, 0.0, NOW, cadence, WarmthFloor(), UTC_ZONE),
+        cold(Bucket.NURTURE, 50, 50.0),  # 5 days over
+        cold(Bucket.INNER, 3, 5.0),  # cooling
+        cold(Bucket.INNER, 40, 50.0),  # 26 days over
+        cold(Bucket.INNER, None, 0.0),
     ]
     ordered = sorted(entries, key=lambda c: c.sort_key())
     assert [(c.reason, c.overdue_days) for c in ordered] == [
@@ -268,7 +272,8 @@ def test_days_in_bucket_after_a_move_across_the_autumn_change():
 
 def test_timeline_orders_by_instant_through_the_repeated_hour():
     move = Move(7, 1, datetime(2026, 10, 25, 0, 30), Bucket.NURTURE, Bucket.INNER)  # 02:30 CEST
-    chat = interaction(datetime(2026, 10, 25, 1, 15), 20, id=3)  # 02:15 CET, later although earlier on the clock
+    # 02:15 CET: later, though earlier on the wall clock.
+    chat = interaction(datetime(2026, 10, 25, 1, 15), 20, id=3)
     older = interaction(datetime(2026, 10, 24, 9, 0), 10, id=9)
     assert timeline_events([older, chat], [move]) == [chat, move, older]
 
@@ -278,7 +283,8 @@ def test_timeline_orders_by_instant_through_the_repeated_hour():
 
 def test_year_less_birthdays_come_up_without_an_age():
     today = date(2026, 11, 20)
-    people = [("ada", Birthday(12, 1, None)), ("sam", Birthday(11, 20, 1990)), ("late", Birthday(12, 5, None))]
+    people = [("ada", Birthday(12, 1, None)), ("sam", Birthday(11, 20, 1990)),
+              ("late", Birthday(12, 5, None))]
     found = upcoming_birthdays(people, today, 14)
     assert [(b.who, b.days_until, b.turns) for b in found] == [("sam", 0, 36), ("ada", 11, None)]
 

@@ -18,8 +18,9 @@ def app(tmp_path):
     repo = seed_repo(tmp_path / "snap.db")
     priya = person_id(repo, "Priya Sharma")
     # Some history, so the chart has bars in several weeks and months.
-    for days, minutes, kind, note in [(10, 30, "call", "her sister's wedding"), (45, 60, "walk", "hiking plans"),
-                                      (80, 120, "lunch", ""), (150, 45, "coffee", "")]:
+    history = [(10, 30, "call", "her sister's wedding"), (45, 60, "walk", "hiking plans"),
+               (80, 120, "lunch", ""), (150, 45, "coffee", "")]
+    for days, minutes, kind, note in history:
         repo.log_interaction(priya, minutes, kind=kind, note=note, at=NOW - timedelta(days=days))
     repo.log_interaction(person_id(repo, "Ada Lovelace"), 200, kind="dinner", at=NOW - timedelta(days=6))
     repo.move(person_id(repo, "Jürgen Müller"), Bucket.INNER)  # never contacted: due, and a drift hint
