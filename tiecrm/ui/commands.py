@@ -27,6 +27,8 @@ class TieCommands(Provider):
         yield "Import contacts", "Import a .vcf file or a folder (i)", app.action_import_file
         yield "Board", "Sort people into buckets (b)", app.action_board
         yield "Merge duplicates", "Review possible duplicates (m)", app.action_merge
+        yield "Due", "Who is going cold, and upcoming birthdays (c)", app.action_due
+        yield "Returns", "Where your time goes, per bucket (r)", app.action_returns
         yield "Help", "Every key (?)", app.action_help
         yield "People: everyone", "Show everyone on the people screen", partial(self._show_bucket, None)
         for bucket in Bucket:
