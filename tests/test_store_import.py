@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tiecrm.domain import Bucket, CardProblem
-from tiecrm.store.importer import card_hash
+from tiecrm.store.importer import FLUSH_EVERY, card_hash
 from tiecrm.store.repository import Repository
 from tiecrm.vcard.reader import read_vcard_bytes
 
@@ -221,3 +221,43 @@ def test_cards_with_their_own_uids_in_one_file_stay_separate(repo: Repository) -
     ))
     assert (summary.added, summary.updated) == (2, 1)
     assert sorted(p.name for p in repo.list_people()) == ["Dana Office", "Eli Office"]
+
+
+def test_a_card_merges_into_someone_an_earlier_flush_already_wrote(repo: Repository) -> None:
+    # The import forgets people once they are written; a later card must find them in the database
+    # exactly as it would have found them in memory.
+    filler = [vcard(f"FN:Contact{n:05d}", f"TEL:+1 555 {n:07d}") for n in range(FLUSH_EVERY + 10)]
+    first = vcard("FN:Asha Rao", "TEL;TYPE=CELL:+91 98450 55501", "UID:asha-1")
+    by_phone = vcard("FN:Asha R", "TEL:098450 55501", "TEL:080 4111 2222", "NOTE:Vegetarian")
+    by_uid = vcard("FN:Asha Rao-Iyer", "UID:asha-1", "ORG:Zoho", "EMAIL:asha@example.org")
+    summary = repo.import_drafts(drafts(first, *filler, by_phone, *filler[:3], by_uid))
+    assert (summary.added, summary.updated, summary.unchanged) == (FLUSH_EVERY + 11, 2, 3)
+    asha = next(p for p in repo.list_people() if p.name.startswith("Asha"))
+    person = repo.get_person(asha.id)
+    assert person.summary.name == "Asha Rao-Iyer"  # a UID match is a newer version: its name wins
+    assert [p.value for p in person.phones] == ["+91 98450 55501", "080 4111 2222"]
+    assert [e.value for e in person.emails] == ["asha@example.org"]
+    assert (person.summary.org, person.summary.note) == ("Zoho", "Vegetarian")
+
+
+def test_import_paths_streams_files_and_reports_progress_against_the_counted_total(
+    repo: Repository, tmp_path: Path
+) -> None:
+    from tiecrm.importing import import_paths
+
+    folder = tmp_path / "vdir"
+    folder.mkdir()
+    (folder / "a.vcf").write_text("".join(vcard(f"FN:Contact{n:05d}", f"TEL:+1 555 {n:07d}")
+                                          for n in range(FLUSH_EVERY + 1)) + "garbage\n")
+    (folder / "b.vcf").write_bytes(b"BEGIN:VCARD\nVERSION:3.0\nFN:Ben\nTEL:+234 803 555 0101\n")
+    seen: list[tuple[str, int, int]] = []
+    report = import_paths(repo, [folder], progress=lambda *args: seen.append(args))
+    assert report.summary.added == FLUSH_EVERY + 2 and (report.files, report.cards) == (2, FLUSH_EVERY + 2)
+    garbage = 5 * (FLUSH_EVERY + 1) + 1  # five lines a card
+    assert [str(p) for p in report.problems] == [
+        f"{folder / 'a.vcf'}:{garbage}: text outside any card skipped (line {garbage})"]
+    assert report.summary.skipped == 1
+    assert [str(w) for w in report.warnings] == [f"{folder / 'b.vcf'}:1: no END:VCARD"]
+    assert seen[:2] == [("read", 1, 2), ("read", 2, 2)]
+    assert ("store", FLUSH_EVERY, FLUSH_EVERY + 2) in seen
+    assert seen[-1] == ("store", FLUSH_EVERY + 2, FLUSH_EVERY + 2)

@@ -7,14 +7,30 @@ import random
 import sys
 from pathlib import Path
 
+# Pools wide enough that, as in a real export, most people have a name of their own (with a second given
+# name on half the cards, 10,000 cards hold a few hundred namesakes, not thousands).
 GIVEN = [
     "José", "Zoë", "Müller", "Søren", "Ñuria", "François", "Jürgen", "Ana", "Li", "Olga",
     "Алексей", "Мария", "Дмитрий", "Наталья", "Иван", "陈", "王芳", "李娜", "佐藤", "美咲",
     "John", "Mary", "Peter", "Aisha", "Kwame", "Priya", "Łukasz", "Çağrı", "Björk", "Émile",
+    "Lucía", "Mateo", "Valentina", "Santiago", "Camila", "Joaquín", "Inés", "Andrés", "Renée", "Hélène",
+    "Gaëlle", "Loïc", "Maëlys", "Jörg", "Käthe", "Ingrid", "Sven", "Astrid", "Håkon", "Sigrún",
+    "Wojciech", "Małgorzata", "Zdeněk", "Bożena", "Ştefan", "Ioana", "Ανδρέας", "Ελένη", "Γιώργος", "Δήμητρα",
+    "Сергей", "Екатерина", "Ольга", "Михаил", "Татьяна", "Юлия", "Нурлан", "Айгерим", "健太", "陽子",
+    "翔太", "さくら", "민준", "서연", "Thảo", "Minh", "Huệ", "Arjun", "Lakshmi", "Rohan",
+    "Fatima", "Omar", "Layla", "Yusuf", "Chinedu", "Amara", "Oluwaseun", "Thandiwe", "Siobhan", "Niamh",
+    "Seán", "Aoife", "Bartholomew", "Gwendolyn", "Rafael", "Beatriz", "João", "Conceição", "Tomás", "Leonor",
 ]
 FAMILY = [
     "García", "Núñez", "Schäfer", "Öztürk", "Dvořák", "Lefèvre", "Smith", "O'Brien", "Nguyễn",
     "Иванов", "Петрова", "Смирнов", "Кузнецова", "张", "刘", "高橋", "山本", "Kowalski", "Brown",
+    "Fernández", "Rodríguez", "Gómez", "Muñoz", "Jiménez", "Peña", "Gonçalves", "Magalhães", "Araújo", "Simões",
+    "Dubois", "Moreau", "Lemaître", "Bérenger", "Weiß", "Größer", "Schröder", "Bäcker", "Köhler", "Fuchs",
+    "Lindqvist", "Åberg", "Sørensen", "Håland", "Jóhannsdóttir", "Nowak", "Wiśniewska", "Wójcik", "Novák", "Horváth",
+    "Popescu", "Ionescu", "Παπαδόπουλος", "Νικολάου", "Соколов", "Морозова", "Волков", "Лебедева", "Ковальчук", "Шевченко",
+    "王", "李", "陈", "黄", "鈴木", "田中", "渡辺", "김", "박", "Trần",
+    "Phạm", "Iyer", "Reddy", "Chatterjee", "Haddad", "Al-Farsi", "Okafor", "Mensah", "Dlamini", "Mbeki",
+    "McCarthy", "Ó Súilleabháin", "Fitzgerald", "MacLeod", "Kowalczyk", "Yılmaz", "Şahin", "Kaya", "Demir", "Çelik",
 ]
 ORGS = ["ACME, Inc.", "Café Zürich", "Газпром", "株式会社テスト", "Smith & Sons", "", "", ""]
 NOTES = [
@@ -103,8 +119,16 @@ def _photo(rng: random.Random) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _person_name(rng: random.Random) -> tuple[str, str]:
+    """Given name(s) and family name: a second given name on about half the cards."""
+    given = rng.choice(GIVEN)
+    if rng.random() < 0.5:
+        given += " " + rng.choice(GIVEN)
+    return given, rng.choice(FAMILY)
+
+
 def _android_card(rng: random.Random, index: int) -> list[str]:
-    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    given, family = _person_name(rng)
     lines = ["BEGIN:VCARD", "VERSION:2.1"]
     qp = "CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE"
     lines += _soft_break(f"N;{qp}:", _qp(family) + ";" + _qp(given) + ";;;")
@@ -132,7 +156,7 @@ def _android_card(rng: random.Random, index: int) -> list[str]:
 
 
 def _ios_card(rng: random.Random, index: int) -> list[str]:
-    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    given, family = _person_name(rng)
     lines = ["BEGIN:VCARD", "VERSION:3.0", "PRODID:-//Apple Inc.//iPhone OS 17.4//EN",
              f"N:{_escape(family)};{_escape(given)};;;", f"FN:{_escape(given)} {_escape(family)}"]
     org = rng.choice(ORGS)

@@ -367,9 +367,9 @@ class BatchImport:
                 "UPDATE person SET photo = ?, photo_type = ? WHERE id = ?",
                 [(p.photo, p.photo_type, p.id) for p in dirty if p.photo is not None],
             )
-            for person in dirty:
-                person.dirty = False
-                person.photo = None
+        # Everyone touched so far is written now; a later card matching one of them reads the person back
+        # (as it would after another import), so a large import does not keep every person in memory.
+        self.people.clear()
         if self._phones:
             many("INSERT INTO phone (person_id, value, label, key) VALUES (?,?,?,?)", self._phones)
             self._phones = []
