@@ -60,6 +60,26 @@ def _short_phone_key(digits: str) -> str | None:
     return digits[-7:] if len(digits) >= 5 else None
 
 
+def _index_add(index: dict, key: str, entry: object) -> None:
+    """File `entry` under `key`. A lone entry is kept bare and a list made only once a key is shared:
+    most keys are not, and at 50,000 cards a list per key costs more memory than the entries."""
+    found = index.get(key)
+    if found is None:
+        index[key] = entry
+    elif type(found) is list:
+        found.append(entry)
+    else:
+        index[key] = [found, entry]
+
+
+def _index_get(index: dict, key: str) -> list | tuple:
+    """Every entry filed under `key` (see `_index_add`)."""
+    found = index.get(key)
+    if found is None:
+        return ()
+    return found if type(found) is list else (found,)
+
+
 @dataclass(slots=True)
 class _Person:
     """What the import needs to know about one person it has touched."""
@@ -128,12 +148,12 @@ class BatchImport:
         for uid, person_id in q("SELECT uid, id FROM person"):
             self.uids[uid] = person_id  # a person's own UID wins over one of its cards'
         # Phone key -> [(person id, written value)]; digits are worked out only on a key collision.
-        self.phone_index: dict[str, list[tuple[int, str]]] = {}
+        self.phone_index: dict[str, tuple[int, str] | list[tuple[int, str]]] = {}
         for person_id, value, key in q("SELECT person_id, value, key FROM phone WHERE key IS NOT NULL"):
-            self.phone_index.setdefault(key, []).append((person_id, value))
-        self.email_index: dict[str, list[int]] = {}
+            _index_add(self.phone_index, key, (person_id, value))
+        self.email_index: dict[str, int | list[int]] = {}
         for person_id, key in q("SELECT person_id, key FROM email"):
-            self.email_index.setdefault(key, []).append(person_id)
+            _index_add(self.email_index, key, person_id)
         self.next_position = {
             bucket: (top + 1) for bucket, top in q("SELECT bucket, MAX(position) FROM person GROUP BY bucket")
         }
@@ -176,12 +196,12 @@ class BatchImport:
             key = _short_phone_key(digits)
             if key is None:
                 continue
-            for person_id, value in self.phone_index.get(key, ()):
+            for person_id, value in _index_get(self.phone_index, key):
                 if digits_match(digits, phone_digits(value)):
                     hits[person_id] += 1
                     by_phone.add(person_id)
         for email in draft.emails:
-            for person_id in self.email_index.get(email_key(email.value), ()):
+            for person_id in _index_get(self.email_index, email_key(email.value)):
                 hits[person_id] += 1
         if uid is not None:
             for person_id in [p for p in hits if p in self.created_with_uid]:
@@ -309,7 +329,7 @@ class BatchImport:
             key = _short_phone_key(digits)
             self._phones.append((person.id, value, phone.label, key))
             if key is not None:
-                self.phone_index.setdefault(key, []).append((person.id, value))
+                _index_add(self.phone_index, key, (person.id, value))
         for email in draft.emails:
             value = email.value.strip()
             key = email_key(value)
@@ -317,7 +337,7 @@ class BatchImport:
                 continue
             person.email_keys.add(key)
             self._emails.append((person.id, value, email.label, key))
-            self.email_index.setdefault(key, []).append(person.id)
+            _index_add(self.email_index, key, person.id)
         for address in draft.addresses:
             value = address.value.strip()
             if value and value not in person.addresses:
@@ -396,6 +416,12 @@ class BatchImport:
 
     # ---- after the batch -----------------------------------------------------------------------
 
+    def release_indexes(self) -> None:
+        """Drop what only matching needed, once every card is in, so the name pass has the memory."""
+        self.hashes = set()
+        self.uids, self.card_by_uid, self.phone_index, self.email_index = {}, {}, {}, {}
+        self.people.clear()
+
     def record_similar_names(self) -> int:
         """Record pending 'name' candidates between touched people and everyone; return how many are new."""
         if not self.touched:
@@ -453,6 +479,7 @@ def import_drafts(
                 if progress is not None:
                     progress(done)
         batch.flush()
+        batch.release_indexes()
         possible = batch.record_similar_names()
         summary = batch.finish(len(problems), possible, problems)
     if progress is not None and done % FLUSH_EVERY:
