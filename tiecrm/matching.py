@@ -142,6 +142,7 @@ def names_compatible(a: str, b: str) -> bool:
 
 MIN_BLOCK_TOKEN = 3
 SPLIT_BLOCK = 300
+SMALL_WINDOW = 6  # up to this many keys, scoring one by one beats setting up a batch
 
 
 def similar_name_pairs(
@@ -182,7 +183,7 @@ def similar_name_pairs(
             blocks[f"{token}/>{rest[-1]}"].append(key)
 
     key_scores: dict[tuple[str, str], float] = {}
-    extract = process.extract
+    extract, ratio = process.extract, fuzz.ratio
     # A ratio of at least `threshold` bounds the length difference: 2 * min / (la + lb) >= t.
     reach = max(threshold, 1e-6) / (200 - min(threshold, 100))
     for members in blocks.values():
@@ -202,11 +203,14 @@ def similar_name_pairs(
                 windows.append(known[bisect_left(known_lengths, size * reach - 1e-9):
                                      bisect_right(known_lengths, size / reach + 1e-9)])
             for window in windows:
-                if not window:
-                    continue
                 # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
-                for other, score, _ in extract(query, window, scorer=fuzz.ratio, score_cutoff=threshold,
-                                               limit=None):
+                if len(window) <= SMALL_WINDOW:
+                    for other in window:
+                        score = ratio(query, other, score_cutoff=threshold)
+                        if score:
+                            key_scores[(query, other) if query < other else (other, query)] = score
+                    continue
+                for other, score, _ in extract(query, window, scorer=ratio, score_cutoff=threshold, limit=None):
                     key_scores[(query, other) if query < other else (other, query)] = score
     for a, b in shortened_key_pairs(token_lists, new_keys):
         pair = (a, b) if a < b else (b, a)
