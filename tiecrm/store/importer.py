@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -190,19 +189,27 @@ class BatchImport:
         export from tiecrm, a CardDAV dump): they are never merged with each other, only with people
         stored before, or with UID-less cards (a second phone's export).
         """
-        hits: Counter[int] = Counter()
+        # Most cards share nothing with anyone: the tallies are only made on a first hit.
+        hits: dict[int, int] | None = None
         by_phone: set[int] = set()
+        phone_index, email_index = self.phone_index, self.email_index
         for digits in draft_digits:
-            key = _short_phone_key(digits)
-            if key is None:
+            if len(digits) < 5 or digits[-7:] not in phone_index:
                 continue
-            for person_id, value in _index_get(self.phone_index, key):
+            for person_id, value in _index_get(phone_index, digits[-7:]):
                 if digits_match(digits, phone_digits(value)):
-                    hits[person_id] += 1
+                    hits = hits if hits is not None else {}
+                    hits[person_id] = hits.get(person_id, 0) + 1
                     by_phone.add(person_id)
         for email in draft.emails:
-            for person_id in _index_get(self.email_index, email_key(email.value)):
-                hits[person_id] += 1
+            key = email_key(email.value)
+            if key not in email_index:
+                continue
+            for person_id in _index_get(email_index, key):
+                hits = hits if hits is not None else {}
+                hits[person_id] = hits.get(person_id, 0) + 1
+        if hits is None:
+            return None, ""
         if uid is not None:
             for person_id in [p for p in hits if p in self.created_with_uid]:
                 del hits[person_id]
