@@ -40,7 +40,7 @@ def column(repo: Repository, bucket: Bucket) -> list[str]:
 # ---- buckets --------------------------------------------------------------------------------------
 
 
-def test_move_to_end_and_to_a_position_renumbers_both_columns(repo: Repository, fixed_now) -> None:
+def test_move_to_end_and_to_a_position_keeps_the_left_column_as_it_was(repo: Repository, fixed_now) -> None:
     ids = people(repo, "Ann", "Bob", "Cid", "Dee")
     move = repo.move(ids["Bob"], Bucket.INNER)
     assert (move.from_bucket, move.to_bucket, move.from_position, move.to_position) == (
@@ -49,9 +49,81 @@ def test_move_to_end_and_to_a_position_renumbers_both_columns(repo: Repository, 
     repo.move(ids["Dee"], Bucket.INNER)
     repo.move(ids["Ann"], Bucket.INNER, position=1)
     assert column(repo, Bucket.INNER) == ["Bob", "Ann", "Dee"]
-    assert [p.position for p in repo.list_people(Bucket.INNER)] == [0, 1, 2]
-    assert [(p.name, p.position) for p in repo.list_people(Bucket.UNSORTED)] == [("Cid", 0)]
+    # The column people leave is not renumbered: Cid keeps the position the import gave him.
+    assert [(p.name, p.position) for p in repo.list_people(Bucket.UNSORTED)] == [("Cid", 2)]
     assert repo.count_people(Bucket.INNER) == 3 and repo.count_people() == 4
+
+
+def positions(repo: Repository) -> dict[str, int]:
+    return dict(repo.db.execute_sql("SELECT name, position FROM person").fetchall())
+
+
+def test_a_move_into_a_gap_or_to_an_end_writes_only_the_person_moved(repo: Repository) -> None:
+    ids = people(repo, "Ann", "Bob", "Cid", "Dee", "Eve")
+    repo.move(ids["Cid"], Bucket.INNER)  # leaves a gap between Bob (1) and Dee (3)
+    before = positions(repo)
+    repo.move(ids["Eve"], Bucket.UNSORTED, position=2)
+    repo.move(ids["Bob"], Bucket.UNSORTED, position=0)
+    repo.move(ids["Cid"], Bucket.UNSORTED)
+    assert column(repo, Bucket.UNSORTED) == ["Bob", "Ann", "Eve", "Dee", "Cid"]
+    after = positions(repo)
+    assert {name for name in after if after[name] != before[name]} == {"Eve", "Bob", "Cid"}
+
+
+def test_a_move_between_neighbours_without_a_gap_shifts_the_shorter_side(repo: Repository) -> None:
+    ids = people(repo, *[f"P{n}" for n in range(8)])
+    before = positions(repo)
+    repo.move(ids["P7"], Bucket.UNSORTED, position=2)  # two rows above, five below: the two move up
+    after = positions(repo)
+    assert column(repo, Bucket.UNSORTED) == ["P0", "P1", "P7", "P2", "P3", "P4", "P5", "P6"]
+    assert {name for name in after if after[name] != before[name]} == {"P0", "P1", "P7"}
+    repo.move(ids["P0"], Bucket.UNSORTED, position=6)  # one row below: it moves down
+    assert column(repo, Bucket.UNSORTED) == ["P1", "P7", "P2", "P3", "P4", "P5", "P0", "P6"]
+    assert positions(repo)["P6"] == after["P6"] + 1 and positions(repo)["P5"] == after["P5"]
+
+
+def test_tied_positions_from_an_old_database_are_numbered_when_someone_goes_between(repo: Repository) -> None:
+    ids = people(repo, "Dee", "Cid", "Bob", "Ann")
+    repo.db.execute_sql("UPDATE person SET position = 0")  # ties: the column falls back to name order
+    assert column(repo, Bucket.UNSORTED) == ["Ann", "Bob", "Cid", "Dee"]
+    move = repo.move(ids["Dee"], Bucket.UNSORTED, position=1)
+    assert (move.from_position, move.to_position) == (3, 1)
+    assert column(repo, Bucket.UNSORTED) == ["Ann", "Dee", "Bob", "Cid"]
+    repo.undo_last_move()
+    assert column(repo, Bucket.UNSORTED) == ["Ann", "Bob", "Cid", "Dee"]
+
+
+def test_random_moves_and_undos_follow_a_list_model(repo: Repository) -> None:
+    """Every move lands where a plain list insert puts it; every undo puts the board back exactly."""
+    import random
+
+    rng = random.Random(7)
+    names = [f"N{n:02d}" for n in range(24)]
+    ids = people(repo, *names)
+    model = {bucket: [] for bucket in Bucket}
+    model[Bucket.UNSORTED] = list(names)
+    history = []
+    for step in range(160):
+        if history and rng.random() < 0.3:
+            undone = repo.undo_last_move()
+            model = history.pop()
+            assert undone is not None
+        else:
+            name = rng.choice(names)
+            source = next(b for b, col in model.items() if name in col)
+            target = rng.choice(list(Bucket))
+            index = rng.choice([None, 0, rng.randrange(0, 30)])
+            snapshot = {b: list(col) for b, col in model.items()}
+            model[source].remove(name)
+            to = len(model[target]) if index is None else max(0, min(index, len(model[target])))
+            model[target].insert(to, name)
+            move = repo.move(ids[name], target, index)
+            if move.id:
+                history.append(snapshot)
+                assert (move.from_position, move.to_position) == (snapshot[source].index(name), to)
+            else:
+                assert model == snapshot
+        assert {b: column(repo, b) for b in Bucket} == model, f"step {step}"
 
 
 def test_reorder_within_a_column_and_clamp_position(repo: Repository) -> None:
@@ -264,3 +336,51 @@ def test_board_columns_and_last_contacts(repo: Repository, fixed_now) -> None:
     repo.log_interaction(ids["Ann"], 5, at=fixed_now - timedelta(days=2))
     repo.log_interaction(ids["Ann"], 5, at=fixed_now - timedelta(days=9))
     assert repo.last_contacts() == {ids["Ann"]: fixed_now - timedelta(days=2)}
+
+
+def test_list_rows_are_list_people_without_contact_fields(repo: Repository, fixed_now) -> None:
+    import dataclasses
+
+    ids = people(repo, "dee", "Cid", "Bob", "ann", "Eve")
+    repo.import_drafts([draft("Fay", emails=["fay@example.org"], note="n", org="Acme", title="CTO",
+                              birthday=Birthday(4, 12, None))])
+    repo.move(ids["Eve"], Bucket.INNER)
+    repo.move(ids["Bob"], Bucket.VANITY)
+    repo.db.execute_sql("UPDATE person SET position = 0 WHERE bucket = 'unsorted'")  # ties: name order
+    repo.db.execute_sql("UPDATE person SET bucket = 'archived' WHERE id = ?", (ids["Cid"],))  # a future bucket
+    repo.log_interaction(ids["dee"], 20, at=fixed_now - timedelta(days=3))
+    repo.log_interaction(ids["dee"], 15, at=fixed_now - timedelta(days=1))
+    blank = {"phones": (), "emails": (), "title": "", "birthday": None, "note": "", "uid": ""}
+    expected = [dataclasses.replace(p, **blank) for p in repo.list_people()]
+    assert [p.name for p in expected] == ["ann", "dee", "Fay", "Eve", "Bob", "Cid"]
+    assert repo.list_rows() == expected
+    dee = repo.list_rows()[1]
+    assert (dee.minutes_invested, dee.last_interaction) == (35, fixed_now - timedelta(days=1))
+    for limit in (1, 2, 4, 5, 6, 9):
+        assert repo.list_rows(limit=limit) == expected[:limit]
+    for bucket in Bucket:
+        assert repo.list_rows(bucket) == [p for p in expected if p.bucket is bucket and p.name != "Cid"]
+    assert repo.list_rows(Bucket.UNSORTED, limit=2) == expected[:2]
+
+
+def test_summaries_keep_the_order_asked_for(repo: Repository) -> None:
+    ids = people(repo, "Ann", "Bob", "Cid")
+    by_id = {p.id: p for p in repo.list_people()}
+    asked = [ids["Cid"], 404, ids["Ann"], ids["Cid"]]
+    assert repo.summaries(asked) == [by_id[ids["Cid"]], by_id[ids["Ann"]], by_id[ids["Cid"]]]
+    assert repo.summaries([]) == []
+
+
+def test_summaries_of_more_people_than_one_query_may_name(tmp_path: Path, monkeypatch, fixed_now) -> None:
+    from tiecrm.store import repository as repository_module
+
+    repo = Repository(tmp_path / "many.db", now=lambda: fixed_now)
+    repo.import_drafts([draft(f"Person {n:05d}") for n in range(12)])
+    everyone = [p.id for p in repo.list_people()]
+    repo.log_interaction(everyone[7], 10)
+    monkeypatch.setattr(repository_module, "_CHUNK", 5)  # several slices, as 40,000 ids would need
+    try:
+        assert [p.id for p in repo.summaries(everyone[::-1])] == everyone[::-1]
+        assert [p.minutes_invested for p in repo.list_rows(limit=12)] == [0] * 7 + [10] + [0] * 4
+    finally:
+        repo.close()

@@ -164,13 +164,15 @@ def cmd_export(repo, args) -> int:
 
 
 def cmd_list(repo, args) -> int:
-    people = repo.list_people(args.bucket)
     if args.query.strip():
         from tiecrm.search import PeopleIndex
 
-        by_id = {p.id: p for p in people}
-        ranked = PeopleIndex(repo.search_rows()).search(args.query)
-        people = [by_id[i] for i in ranked if i in by_id]
+        # Rank first, then read summaries of the hits only: a query names a few people out of thousands.
+        people = repo.summaries(PeopleIndex(repo.search_rows()).search(args.query))
+        if args.bucket is not None:
+            people = [p for p in people if p.bucket == args.bucket]
+    else:
+        people = repo.list_people(args.bucket)
     if args.json:
         _print_json([p.to_json() for p in people])
     else:

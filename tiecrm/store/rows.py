@@ -130,6 +130,28 @@ def summary_from_select(row: Sequence[Any]) -> PersonSummary:
     return summary_from_row(row, row[UID_COLUMN])
 
 
+# A list row's columns: what a list needs to draw a person. Contact fields are left empty (a detail
+# pane reads get_person); reading and splitting them costs more than the rest at 50,000 people.
+LIST_ROW_SELECT = "SELECT p.id, p.name, p.bucket, p.position, p.org FROM person p"
+
+_set = object.__setattr__
+
+
+def list_row_summary(row: Sequence[Any], minutes: int, last_at: str | None) -> PersonSummary:
+    """A PersonSummary from a LIST_ROW_SELECT row and the person's interaction totals; contact fields empty.
+
+    The instance dict is handed over whole: a third cheaper than updating it, which counts at 50,000 rows.
+    """
+    summary = object.__new__(PersonSummary)
+    _set(summary, "__dict__", {
+        "id": row[0], "name": row[1], "bucket": _BUCKETS.get(row[2], Bucket.UNSORTED), "position": row[3],
+        "phones": (), "emails": (), "org": row[4], "title": "", "birthday": None, "note": "",
+        "minutes_invested": minutes, "last_interaction": datetime.fromisoformat(last_at) if last_at else None,
+        "uid": "",
+    })
+    return summary
+
+
 INTERACTION_COLUMNS = "id, person_id, at, minutes, kind, note"
 
 

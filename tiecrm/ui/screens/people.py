@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,6 +20,13 @@ from tiecrm.ui.format import person_details
 from tiecrm.ui.widgets.people_list import PeopleList
 
 FILTERS: tuple[Bucket | None, ...] = (None, Bucket.UNSORTED, Bucket.INNER, Bucket.NURTURE, Bucket.VANITY)
+
+# People read before the first frame; a longer list is read in full by a worker while that frame shows.
+FIRST_PAGE = 200
+
+FIRST_FRAME_ENV = "TIECRM_BENCH_FIRST_FRAME"
+"""When set to a path, the wall-clock time (time.time()) at which the first frame with people was drawn
+is written there; the start-up benchmark reads it. Nothing happens when it is unset."""
 
 
 class SearchInput(Input):
@@ -53,6 +64,10 @@ class PeopleScreen(Screen):
         self._people: list[PersonSummary] = []
         self._by_id: dict[int, PersonSummary] = {}
         self._index: PeopleIndex | None = None
+        self._total = 0  # everyone in the bucket shown, also while only the first page is read
+        self._first_frame_path = os.environ.get(FIRST_FRAME_ENV)
+        self._details_for: PersonSummary | None = None
+        self._details_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,10 +89,39 @@ class PeopleScreen(Screen):
     # ------------------------------------------------------------ data
 
     def load_people(self, keep_id: int | None = None) -> None:
-        """Read the list from the store and show it, filtered by the bucket and the search box."""
-        self._people = self.app.repo.list_people(self.bucket)
-        self._by_id = {p.id: p for p in self._people}
+        """Read the list from the store and show it, filtered by the bucket and the search box.
+
+        A list longer than FIRST_PAGE is read in full by a worker. On a first load or a bucket change the
+        first page is shown meanwhile; on a refresh the list on screen stays until the new one is read.
+        """
+        repo = self.app.repo
+        first = repo.list_rows(self.bucket, limit=FIRST_PAGE)
+        if len(first) < FIRST_PAGE:
+            self.workers.cancel_group(self, "people")  # a longer list still being read is out of date
+            self._show_people(first, len(first), keep_id)
+            return
+        if keep_id is None:
+            self._show_people(first, repo.count_people(self.bucket), keep_id)
+        self._load_all(self.bucket, keep_id)
+
+    def _show_people(self, people: list[PersonSummary], total: int, keep_id: int | None) -> None:
+        self._people = people
+        self._total = total
+        self._by_id = {p.id: p for p in people}
         self._apply_search(keep_id=keep_id)
+        if people and self._first_frame_path:
+            self.call_after_refresh(_write_time, self._first_frame_path)
+            self._first_frame_path = None
+
+    @work(thread=True, exclusive=True, group="people")
+    def _load_all(self, bucket: Bucket | None, keep_id: int | None) -> None:
+        people = self.app.repo.list_rows(bucket)
+        if not get_current_worker().is_cancelled:  # else a newer load replaced this one
+            self.app.call_from_thread(self._all_loaded, bucket, people, keep_id)
+
+    def _all_loaded(self, bucket: Bucket | None, people: list[PersonSummary], keep_id: int | None) -> None:
+        if bucket == self.bucket:  # else the bucket changed meanwhile and a newer load is under way
+            self._show_people(people, len(people), keep_id)
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
@@ -140,6 +184,16 @@ class PeopleScreen(Screen):
         self.app.action_open_person(event.person_id)
 
     def _show_details(self, person: PersonSummary | None) -> None:
+        """Show this person's details once the list's new frame is drawn: a keystroke in the search box
+        shows the new list first, and several changes before that frame draw the pane once."""
+        self._details_for = person
+        if not self._details_pending:
+            self._details_pending = True
+            self.call_after_refresh(self._draw_details)
+
+    def _draw_details(self) -> None:
+        self._details_pending = False
+        person = self._details_for
         pane = self.query_one("#person-details", Static)
         if person is None:
             pane.update("Nobody here yet." if not self._people else "No match.")
@@ -168,6 +222,12 @@ class PeopleScreen(Screen):
         for bucket in FILTERS:
             label = bucket.title if bucket else "All"
             text.append(f" {label} ", style="reverse bold" if bucket == self.bucket else "dim")
-        shown = matches if matches is not None else len(self._people)
+        shown = matches if matches is not None else self._total
         text.append(f"   {shown} {'match' if matches is not None else 'people'}{'es' if matches is not None and shown != 1 else ''}", style="dim")
-        self.query_one("#bucket-filter", Static).update(text)
+        # One line of fixed height (tiecrm.tcss): no layout pass, which would redraw the whole screen.
+        self.query_one("#bucket-filter", Static).update(text, layout=False)
+
+
+def _write_time(path: str) -> None:
+    with open(path, "w", encoding="ascii") as stamp:
+        stamp.write(f"{time.time():.6f}\n")
