@@ -15,6 +15,7 @@ from tiecrm.domain import Bucket, CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, email_key, names_compatible, phone_digits, similar_name_pairs
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
+IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
 NO_NAME = "(no name)"
 _TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
 
@@ -475,6 +476,25 @@ def import_drafts(
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import `drafts` in one transaction: a failure or a killed process leaves the database as it was."""
+    conn = db.connection()
+    cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
+    # The UID and card-hash indexes take inserts at random places; with SQLite's default 2 MB of page
+    # cache a large import writes the same index pages out again and again.
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        return _import(db, drafts, problems, source, now_text, progress)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+def _import(
+    db: peewee.SqliteDatabase,
+    drafts: Iterable[CardDraft],
+    problems: Sequence[CardProblem],
+    source: str,
+    now_text: str,
+    progress: Callable[[int], None] | None,
+) -> ImportSummary:
     with db.atomic():
         batch = BatchImport(db, now_text, source)
         done = 0
