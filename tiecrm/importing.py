@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.store.repository import Repository
-from tiecrm.vcard.reader import collect_vcf_files, count_cards, read_vcard_file, stream_vcard_file
+from tiecrm.vcard.reader import collect_vcf_files, count_cards, stream_vcard_file
 
 
 @dataclass
@@ -25,20 +25,6 @@ class ImportReport:
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stage is "read" (files) or "store" (cards)."""
-
-
-def read_files(paths: Sequence[str | Path], progress: Progress | None = None) -> tuple[list[CardDraft], list[CardProblem], int]:
-    """Read every vCard file under `paths` into memory. Raises UnreadablePathError if a path cannot be read."""
-    files = collect_vcf_files(paths)
-    drafts: list[CardDraft] = []
-    problems: list[CardProblem] = []
-    for n, path in enumerate(files, 1):
-        result = read_vcard_file(path)
-        drafts.extend(result.drafts)
-        problems.extend(result.problems)
-        if progress:
-            progress("read", n, len(files))
-    return drafts, problems, len(files)
 
 
 class _Cards:
