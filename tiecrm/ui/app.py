@@ -78,9 +78,10 @@ class TieCrmApp(App[None]):
             self.set_keymap(keymap)
         for problem in (*problems, *self.settings.problems):
             self.notify(problem, title="Settings", severity="warning", markup=False)
-        from tiecrm.ui.screens.welcome import WelcomeScreen
-
         if self.repo.count_people() == 0:
+            # Imported only when needed: its Markdown widget costs a tenth of a second at start-up.
+            from tiecrm.ui.screens.welcome import WelcomeScreen
+
             self.push_screen(WelcomeScreen())
         else:
             self._announce_going_cold()

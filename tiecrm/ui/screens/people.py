@@ -84,7 +84,12 @@ class PeopleScreen(Screen):
         self._render_filter()
         self.load_people()
         self.query_one(PeopleList).focus()
-        self._build_index()
+        if self._total > len(self._people):
+            # A long list: the first frame is drawn before the workers start, as their Python work
+            # would hold the interpreter lock while that frame is being made.
+            self.call_after_refresh(self._build_index)
+        else:
+            self._build_index()
 
     # ------------------------------------------------------------ data
 
@@ -102,7 +107,10 @@ class PeopleScreen(Screen):
             return
         if keep_id is None:
             self._show_people(first, repo.count_people(self.bucket), keep_id)
-        self._load_all(self.bucket, keep_id)
+        if self.is_mounted:
+            self._load_all(self.bucket, keep_id)
+        else:
+            self.call_after_refresh(self._load_all, self.bucket, keep_id)  # after the first frame
 
     def _show_people(self, people: list[PersonSummary], total: int, keep_id: int | None) -> None:
         self._people = people
