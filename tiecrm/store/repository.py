@@ -232,7 +232,8 @@ class Repository:
         """(id, name, org, emails, phones, notes) for every person, for fuzzy search.
 
         notes is the person's note followed by their latest interaction note. Each child table is read
-        once and joined here: three times faster than a subquery per person at 50,000 people.
+        once and joined here, instead of three subqueries per person (a tenth faster at 50,000 people;
+        what is left is fetching the rows).
         """
         emails = dict(self._q("SELECT person_id, group_concat(value, ' ') FROM email GROUP BY person_id"))
         phones = dict(self._q("SELECT person_id, group_concat(value, ' ') FROM phone GROUP BY person_id"))
