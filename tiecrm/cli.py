@@ -243,17 +243,16 @@ def cmd_due(repo, args) -> int:
     """Who is going cold (most overdue first, each with the last note as a hook), then birthdays in 14 days."""
     from tiecrm.clock import local_date
     from tiecrm.config import load_settings
-    from tiecrm.store import stats
     from tiecrm.timeline import BIRTHDAY_HORIZON_DAYS
 
     settings = load_settings()
     now = _now()
-    entries = stats.going_cold_people(repo.db, now, settings.cadence, settings.warmth_floor, settings.half_life_days)
+    entries = repo.going_cold(settings.cadence, settings.warmth_floor, settings.half_life_days, now)
     if args.json:
         _print_json([e.to_json() for e in entries])
         return 0
     print("\n".join(_due_line(e) for e in entries) if entries else "nobody is going cold")
-    birthdays = stats.birthdays_soon(repo.db, local_date(now), BIRTHDAY_HORIZON_DAYS)
+    birthdays = repo.birthdays_soon(local_date(now), BIRTHDAY_HORIZON_DAYS)
     if birthdays:
         print(f"\nbirthdays in the next {BIRTHDAY_HORIZON_DAYS} days:")
         for b in birthdays:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 
 from tiecrm.domain import (
@@ -23,15 +23,17 @@ from tiecrm.domain import (
     PersonSummary,
     Phone,
 )
+from tiecrm.config import WarmthFloor
 from tiecrm.matching import email_key
-from tiecrm.store import importer
+from tiecrm.store import importer, stats
+from tiecrm.store.stats import ReturnsReport
+from tiecrm.timeline import ColdEntry, Period, Totals
 from tiecrm.store.db import init_db
 from tiecrm.store.rows import (
     BUCKET_ORDER_SQL,
     INTERACTION_COLUMNS,
     LIST_ROW_SELECT,
     MOVE_COLUMNS,
-    UID_COLUMN,
     SUMMARY_ORDER,
     SUMMARY_SELECT,
     SUMMARY_SELECT_MANY,
@@ -56,6 +58,10 @@ def _chunks(ids: Sequence[int]) -> list[tuple[int, ...]]:
 
 class NotFoundError(LookupError):
     """No person, interaction or duplicate pair with the given id."""
+
+
+# `due` applies the cadence alone: no bucket has a warmth floor.
+_NO_FLOORS = WarmthFloor(inner=None, nurture=None)
 
 
 class Repository:
@@ -425,28 +431,11 @@ class Repository:
     def due(self, cadence: Cadence = Cadence(), now: datetime | None = None) -> list[DueEntry]:
         """Inner/nurture people not contacted for their bucket's cadence in days (or never), most overdue first.
 
-        Days are counted in whole calendar days (UTC); a person is due once `days_since >= cadence`.
+        The cadence rule alone (no warmth floor), on the UTC calendar: the same query as `going_cold`.
         """
-        when = to_db_time(now if now is not None else self.now())
-        rows = self._q(
-            f"""
-            SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
-                   (SELECT group_concat(ph.value, char(31)) FROM phone ph WHERE ph.person_id = p.id),
-                   (SELECT group_concat(em.value, char(31)) FROM email em WHERE em.person_id = p.id),
-                   coalesce(it.total, 0), it.last_at, p.uid,
-                   CAST(julianday(date(:now)) - julianday(date(it.last_at)) AS INTEGER) AS days_since,
-                   CASE p.bucket WHEN 'inner' THEN :inner WHEN 'nurture' THEN :nurture END AS cadence
-            FROM person p
-            LEFT JOIN (SELECT person_id, SUM(minutes) AS total, MAX(at) AS last_at
-                       FROM interaction GROUP BY person_id) it ON it.person_id = p.id
-            WHERE p.bucket IN ('inner', 'nurture') AND cadence IS NOT NULL
-              AND (it.last_at IS NULL OR days_since >= cadence)
-            ORDER BY it.last_at IS NOT NULL, days_since - cadence DESC, {BUCKET_ORDER_SQL}, p.position,
-                     p.name COLLATE NOCASE, p.id
-            """,
-            {"now": when, "inner": cadence.inner, "nurture": cadence.nurture},
-        )
-        return [DueEntry(summary_from_select(row), row[UID_COLUMN + 1]) for row in rows]
+        entries = stats.going_cold_people(
+            self.db, now if now is not None else self.now(), cadence, _NO_FLOORS, 60.0, timezone.utc)
+        return [DueEntry(e.person, e.coldness.days_since) for e in entries]
 
     # ---- duplicates ----------------------------------------------------------------------------
 
@@ -558,3 +547,40 @@ class Repository:
                 "ON CONFLICT (a, b) DO UPDATE SET status = 'dismissed'",
                 (a, b, self._now_text()),
             )
+
+    # ---- time invested: the SQL aggregates of tiecrm/store/stats.py ---------------------------------
+
+    def minutes_per_period(self, person_id: int, periods: Sequence[Period]) -> list[int]:
+        """Minutes invested with a person in each period (local weeks or months as UTC instants)."""
+        return stats.minutes_per_period(self.db, person_id, periods)
+
+    def person_totals(self, person_id: int, today: date, tz: tzinfo | None = None) -> Totals:
+        """Minutes in the last 30, 90 and 365 local days and in all."""
+        return stats.person_totals(self.db, person_id, today, tz)
+
+    def person_warmth(self, person_id: int, half_life_days: float, now: datetime | None = None) -> float:
+        return stats.person_warmth(self.db, person_id, now or self.now(), half_life_days)
+
+    def warmth_by_person(
+        self, half_life_days: float, now: datetime | None = None, bucket: Bucket | None = None
+    ) -> dict[int, float]:
+        return stats.warmth_by_person(self.db, now or self.now(), half_life_days, bucket)
+
+    def count_going_cold(
+        self, cadence: Cadence, floors, half_life_days: float, now: datetime | None = None, tz: tzinfo | None = None
+    ) -> int:
+        return stats.count_going_cold(self.db, now or self.now(), cadence, floors, half_life_days, tz)
+
+    def going_cold(
+        self, cadence: Cadence, floors, half_life_days: float, now: datetime | None = None, tz: tzinfo | None = None
+    ) -> list[ColdEntry]:
+        """Everyone going cold (cadence or warmth floor), most overdue first, with their last note."""
+        return stats.going_cold_people(self.db, now or self.now(), cadence, floors, half_life_days, tz)
+
+    def birthdays_soon(self, today: date, days: int = 14):
+        """Birthdays (year-less ones too) in the next `days` days, soonest first."""
+        return stats.birthdays_soon(self.db, today, days)
+
+    def returns_report(self, today: date, tz: tzinfo | None = None) -> ReturnsReport:
+        """Per bucket: people, recent minutes and their share, top people; the vanity ratio; drift hints."""
+        return stats.returns_report(self.db, today, tz)

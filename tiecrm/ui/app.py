@@ -88,9 +88,7 @@ class TieCrmApp(App[None]):
 
     def _announce_going_cold(self) -> None:
         s = self.settings
-        from tiecrm.store import stats
-
-        count = stats.count_going_cold(self.repo.db, self.now(), s.cadence, s.warmth_floor, s.half_life_days, self.tz)
+        count = self.repo.count_going_cold(s.cadence, s.warmth_floor, s.half_life_days, self.now(), self.tz)
         if count:
             people = "person is" if count == 1 else "people are"
             self.notify(f"{count:,} {people} going cold. Press c to see who.", title="Due", timeout=8)

@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tiecrm.domain import PersonSummary
-from tiecrm.store import stats
 from tiecrm.timeline import BIRTHDAY_HORIZON_DAYS, ColdEntry, UpcomingBirthday
 from tiecrm.ui.format import BUCKET_STYLES, last_contact_label, literal
 from tiecrm.ui.widgets.row_list import RowList
@@ -102,9 +101,8 @@ class DueScreen(Screen):
     def refresh_data(self, person_id: int | None = None) -> None:
         app = self.app
         s = app.settings
-        cold = stats.going_cold_people(
-            app.repo.db, app.now(), s.cadence, s.warmth_floor, s.half_life_days, app.tz)
-        birthdays = stats.birthdays_soon(app.repo.db, app.today(), BIRTHDAY_HORIZON_DAYS)
+        cold = app.repo.going_cold(s.cadence, s.warmth_floor, s.half_life_days, app.now(), app.tz)
+        birthdays = app.repo.birthdays_soon(app.today(), BIRTHDAY_HORIZON_DAYS)
         rows: list = []
         if cold:
             rows.append(Heading(f"Going cold ({len(cold):,}) · most overdue first · last note as a hook"))

@@ -13,7 +13,6 @@ from textual.widgets import Footer, Header, Static
 
 from tiecrm.clock import to_local
 from tiecrm.domain import Birthday, Interaction, Move, PersonDetail
-from tiecrm.store import stats
 from tiecrm.timeline import (
     Coldness,
     Totals,
@@ -112,8 +111,8 @@ class PersonScreen(Screen):
         self.detail = detail
         repo, settings, tz, now = self.app.repo, self.app.settings, self.app.tz, self.app.now()
         today = self.app.today()
-        totals = stats.person_totals(repo.db, self.person_id, today, tz)
-        warmth = stats.person_warmth(repo.db, self.person_id, now, settings.half_life_days)
+        totals = repo.person_totals(self.person_id, today, tz)
+        warmth = repo.person_warmth(self.person_id, settings.half_life_days, now)
         s = detail.summary
         coldness = going_cold(
             s.bucket, s.last_interaction, warmth, now, settings.cadence, settings.warmth_floor, tz)
@@ -130,7 +129,7 @@ class PersonScreen(Screen):
     def _draw_chart(self) -> None:
         today, tz = self.app.today(), self.app.tz
         periods = weekly_periods(today, tz) if self.chart_unit == "week" else monthly_periods(today, tz)
-        minutes = stats.minutes_per_period(self.app.repo.db, self.person_id, periods)
+        minutes = self.app.repo.minutes_per_period(self.person_id, periods)
         other = "months" if self.chart_unit == "week" else "weeks"
         self.query_one(MinutesChart).show(periods, minutes, self.chart_unit, hint=f"t {other}")
 

@@ -9,7 +9,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tiecrm.store import stats
 from tiecrm.store.stats import DriftHint, ReturnsReport
 from tiecrm.ui.format import BUCKET_STYLES, last_contact_label, literal, minutes_label
 from tiecrm.ui.widgets.row_list import RowList
@@ -90,7 +89,7 @@ class ReturnsScreen(Screen):
         self.query_one(RowList).focus()
 
     def refresh_data(self, person_id: int | None = None) -> None:
-        self.report = report = stats.returns_report(self.app.repo.db, self.app.today(), self.app.tz)
+        self.report = report = self.app.repo.returns_report(self.app.today(), self.app.tz)
         self.query_one("#returns-table", Static).update(returns_table(report))
         title = Text("Drift", style="bold")
         count = len(report.hints) + report.more_hints
