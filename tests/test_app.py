@@ -213,7 +213,8 @@ async def test_quick_add_from_the_person_page(repo):
         await pilot.press("n", *"20m video", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
-        assert "20 min" in str(app.screen.query_one("#person-timeline").render())
+        timeline = app.screen.query_one("#person-timeline")
+        assert any("20 min" in timeline.render_line(y).text for y in range(timeline.size.height))
     assert repo.get_summary(ada).minutes_invested == 20
 
 
@@ -236,7 +237,7 @@ async def test_import_inside_the_app_shows_summary_and_merges(repo, tmp_path):
         assert "2 added" in status and "1 updated" in status and "1 skipped" in status
         assert "1 possible duplicates" in status
         report = str(app.screen.query_one("#import-report").render())
-        assert f"{export}:5:" in report
+        assert f"{export}:7:" in report
         await pilot.press("m")
         assert isinstance(app.screen, MergeScreen)
         pair = app.screen.pair
@@ -380,3 +381,21 @@ async def test_app_opens_on_the_whole_real_corpus(corpus, tmp_path):
         await pilot.press("slash", *"doe", "enter", "enter")
         assert isinstance(app.screen, PersonScreen)
     repo.close()
+
+
+async def test_a_long_list_shows_its_first_page_then_everyone(repo, monkeypatch):
+    """Past the first page, the rest is read in a worker; the cursor stays on its person after a refresh."""
+    import tiecrm.ui.screens.people as people_screen
+
+    monkeypatch.setattr(people_screen, "FIRST_PAGE", 2)
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert shown_names(app) == [p.name for p in repo.list_people()]
+        assert "6 people" in str(app.screen.query_one("#bucket-filter").render())
+        await pilot.press("G")
+        last = highlighted_name(app)
+        app.data_changed()
+        await settle(pilot)
+        assert highlighted_name(app) == last
+        assert len(shown_names(app)) == 6
