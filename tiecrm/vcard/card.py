@@ -62,6 +62,35 @@ def apple_label(value: str) -> str:
     return "" if not text.strip("_$!<>") else text
 
 
+# Property heads (`item1.TEL;type=pref`) repeat from card to card: each is taken apart once, here.
+_HEADS: dict[str, tuple] = {}
+_HEADS_MAX = 8192
+
+
+def _head_info(head: str) -> tuple | None:
+    """(group, upper-cased name, params, kind, parsed params, label) of a property head as the fast path
+    reads it, remembered in _HEADS; None when only the line-by-line path can read it."""
+    if '"' in head:
+        return None
+    name, _, params = head.partition(";")
+    group = ""
+    if "." in name:
+        group, _, name = name.partition(".")
+        if group and not is_name(group):
+            return None
+    name = name.upper()
+    kind = _KINDS.get(name)
+    if kind is None and not is_name(name):
+        return None
+    # Properties tiecrm skips or does not own need neither their parameters nor a label.
+    parsed = parse_params(params) if params and kind is not None and kind < _VERSION else None
+    label = params_label(params) if kind == _TEL or kind == _EMAIL or kind == _ADR else ""
+    if len(_HEADS) >= _HEADS_MAX:
+        _HEADS.clear()
+    info = _HEADS[head] = (group, name, params, kind, parsed, label)
+    return info
+
+
 def _one_line(text: str) -> str:
     return ", ".join(part.strip() for part in text.split("\n") if part.strip())
 
@@ -87,23 +116,26 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
     content = False
 
     number = 0
+    heads = _HEADS
     for item in items:
         if fast:
             head, colon, value = item.partition(":")
-            if not colon or '"' in head:
+            if not colon:
                 if not item or item.isspace():
                     continue
                 raise NeedsLineByLine
-            name, _, params = head.partition(";")
-            group = ""
-            if "." in name:
-                group, _, name = name.partition(".")
-                if group and not is_name(group):
+            info = heads.get(head)
+            if info is None:
+                info = _head_info(head)
+                if info is None:
                     raise NeedsLineByLine
+            group, name, params, kind, parsed, label = info
         else:
             group, name, params, value, number = item
-        name = name.upper()
-        kind = _KINDS.get(name)
+            name = name.upper()
+            kind = _KINDS.get(name)
+            parsed = parse_params(params) if params and kind is not None and kind < _VERSION else None
+            label = params_label(params) if kind == _TEL or kind == _EMAIL or kind == _ADR else ""
         if kind == _SKIP:
             continue
         if kind == _VERSION:
@@ -112,12 +144,9 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
             continue
         content = True
         if kind is None:
-            if fast and not is_name(name):
-                raise NeedsLineByLine
             if name.startswith("X-TIECRM-"):
                 draft.tiecrm[name[9:].lower()] = unescape(value).strip()
             continue
-        parsed = parse_params(params) if params else None
         if parsed is not None and parsed.qp and "=" in value:
             value, clean = decoded_value(value, parsed, "")
             if not clean:
@@ -136,13 +165,13 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
                 if text in seen_phones:
                     continue
                 seen_phones.add(text)
-                phones.append((text, group, params_label(params)))
+                phones.append((text, group, label))
             else:
                 folded = text.casefold()
                 if folded in seen_emails:
                     continue
                 seen_emails.add(folded)
-                emails.append((text, group, params_label(params)))
+                emails.append((text, group, label))
         elif kind == _LABEL:
             if group:
                 group_labels[group.upper()] = group_labels.get(group.upper()) or apple_label(value)
@@ -168,7 +197,7 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
             parts = [_one_line(unescape(part)) for part in split_escaped(value)]
             flat = ", ".join(part for part in parts if part)
             if flat:
-                addresses.append((flat, group, params_label(params)))
+                addresses.append((flat, group, label))
         elif kind == _BDAY:
             if draft.birthday is None:
                 omit = parsed is not None and "X-APPLE-OMIT-YEAR" in parsed.named
