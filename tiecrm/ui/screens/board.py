@@ -110,6 +110,7 @@ class BoardScreen(Screen):
         self._index: PeopleIndex | None = None
         self._message = Text()
         self._others_stale = False
+        self._status_shown: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,8 +208,7 @@ class BoardScreen(Screen):
                 lifted_id=lifted.person_id if lifted is not None and bucket == lifted.source else None,
                 placeholder=placeholder,
             )
-            column.set_class(bucket == self.active and lifted is None, "-active")
-            column.set_class(lifted is not None and lifted.target == bucket, "-drop-target")
+            column.set_state(bucket == self.active and lifted is None, lifted is not None and lifted.target == bucket)
         self._draw_headers()
         self._draw_status()
 
@@ -247,7 +247,9 @@ class BoardScreen(Screen):
         elif self._message:
             text.append("   ")
             text.append_text(self._message)
-        self.query_one("#board-status", Static).update(text)
+        if text != self._status_shown:  # an unchanged line is not laid out and drawn again
+            self._status_shown = text
+            self.query_one("#board-status", Static).update(text)
 
     def _clamp_cursors(self) -> None:
         for bucket in COLUMNS:

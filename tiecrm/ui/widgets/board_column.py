@@ -172,6 +172,7 @@ class BoardColumn(Vertical):
         super().__init__(id=f"column-{bucket.value}")
         self.bucket = bucket
         self.faces = faces
+        self._header_shown: tuple[int, int | None, int | None, int | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="board-header", id=f"header-{self.bucket.value}")
@@ -186,5 +187,23 @@ class BoardColumn(Vertical):
         return self.query_one(".board-header", Static)
 
     def set_header(self, count: int, guide: int | None, minutes: int | None, left: int | None = None) -> None:
+        # Most moves change two headers at most: an unchanged one is not laid out and drawn again.
+        if self._header_shown == (count, guide, minutes, left):
+            return
+        self._header_shown = (count, guide, minutes, left)
         self.header.update(header_text(self.bucket, count, guide, minutes, left))
         self.header.set_class(guide is not None and count > guide, "-over")
+
+    def set_state(self, active: bool, drop_target: bool) -> None:
+        """Highlight the column as the one with focus and/or the one a lifted card would land in."""
+        background_changes = self.has_class("-drop-target") != drop_target
+        if self.has_class("-active") == active and not background_changes:
+            return
+        self.set_class(active, "-active", update=False)
+        self.set_class(drop_target, "-drop-target", update=False)
+        if background_changes:
+            # The header and the cards are painted over the column's background: restyle them all.
+            self.update_node_styles()
+        else:
+            # Only the border changes: restyling the cards and their scrollbar would redraw them for nothing.
+            self.app.stylesheet.update_nodes([self], animate=True)
