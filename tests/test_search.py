@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tiecrm import search
@@ -34,9 +36,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def index() -> PeopleIndex:
-    return PeopleIndex(ROWS)
+@pytest.fixture(params=[True, False], ids=["vocabulary", "scanning"])
+def index(request) -> PeopleIndex:
+    return PeopleIndex(ROWS, vocabulary=request.param)
 
 
 def test_a_typo_still_finds_the_name(index):
@@ -224,3 +226,55 @@ def test_an_empty_index_finds_nobody_and_can_grow():
     assert resolve_person("anyone", []) == (None, [])
     index.upsert((1, "First Person", "", "", "", ""))
     assert index.search("first") == [1]
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "vcards"
+
+
+def _queries_from(rows: list[search.SearchRow]) -> list[str]:
+    """What people type: whole words, prefixes, a word with one letter dropped, two words, digits."""
+    queries = ["a", "ma", "gmail", "+49 30", "0", "o brien", "straße"]
+    for row in rows[::7]:
+        words = query_words(row[1])
+        for word in words[:2]:
+            queries += [word, word[:3], word[:1] + word[2:]]
+        if len(words) > 1:
+            queries.append(f"{words[-1]} {words[0][:2]}")
+        queries += query_words(row[2])[:1] + query_words(row[3])[:1]
+        digits = "".join(filter(str.isdigit, row[4]))
+        if digits:
+            queries += [digits[-6:], row[4][:7]]
+    return [query for query in queries if query.strip()]
+
+
+def test_scanning_for_words_ranks_the_corpus_exactly_like_the_vocabulary(tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip("the real-export corpus (../shared/vcards) is not present")
+    from tiecrm.importing import import_paths
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "corpus.db")
+    try:
+        import_paths(repo, [CORPUS])
+        rows = repo.search_rows()
+    finally:
+        repo.close()
+    assert len(rows) > 100
+    built = PeopleIndex(rows)
+    scanning = PeopleIndex(rows, vocabulary=False)
+    queries = _queries_from(rows)
+    assert len(queries) > 100
+    for query in queries:
+        assert scanning.search(query) == built.search(query), query
+    assert sum(map(bool, map(built.search, queries))) > len(queries) // 2  # the queries do find people
+
+
+def test_a_scanning_index_stays_current_through_edits():
+    built = PeopleIndex(ROWS)
+    scanning = PeopleIndex(ROWS[:3], vocabulary=False)
+    for row in ROWS[3:]:
+        scanning.upsert(row)
+    scanning.upsert((77, "Temporary Priya", "Wipro", "", "", ""))
+    scanning.remove(77)
+    for query in ("pri", "priay", "sam", "s", "wipro", "9845055", "zoe", "infosys", "a", "temporary"):
+        assert scanning.search(query) == built.search(query), query

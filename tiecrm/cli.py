@@ -9,10 +9,13 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tiecrm import textsafe
 from tiecrm.domain import Bucket, PersonSummary
-from tiecrm.timeline import ColdEntry
+
+if TYPE_CHECKING:  # the timeline module is only needed by the commands that print one
+    from tiecrm.timeline import ColdEntry
 
 EXIT_USAGE = 2
 
@@ -168,7 +171,8 @@ def cmd_list(repo, args) -> int:
         from tiecrm.search import PeopleIndex
 
         # Rank first, then read summaries of the hits only: a query names a few people out of thousands.
-        people = repo.summaries(PeopleIndex(repo.search_rows()).search(args.query))
+        # One query does not repay building the word vocabularies, so the index scans for it instead.
+        people = repo.summaries(PeopleIndex(repo.search_rows(), vocabulary=False).search(args.query))
         if args.bucket is not None:
             people = [p for p in people if p.bucket == args.bucket]
     else:

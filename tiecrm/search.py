@@ -287,6 +287,51 @@ class _Words:
         return [(score, self.people[other]) for other, score, _ in found if other != word]
 
 
+class _ScannedWords:
+    """The lookups of `_Words`, answered by scanning the field instead of from a vocabulary built first.
+
+    For a single query (the command line's `list QUERY`), building the vocabulary costs more than
+    the few `str.find` passes the query makes. Lines are ` w1 w2 `, so ` word ` finds a whole word and
+    ` word` the start of one. Only `near` needs the distinct words, and only for words of typo length.
+    """
+
+    __slots__ = ("field", "_vocabulary", "_vocabulary_of")
+
+    def __init__(self, field: _Field) -> None:
+        self.field = field
+        self._vocabulary: list[str] = []
+        self._vocabulary_of: str | None = None  # the field text the vocabulary was read from
+
+    def add(self, slot: int, line: str) -> None:
+        pass  # the field itself already holds the new line
+
+    def discard(self, slot: int, line: str) -> None:
+        pass  # the field itself already blanked the old line
+
+    def exact(self, word: str) -> list[list[int]]:
+        return [self.field.hits(f" {word} ")]
+
+    def prefix(self, word: str) -> list[list[int]]:
+        return [self.field.hits(f" {word}")]
+
+    def first_prefix(self, word: str) -> list[list[int]]:
+        # Only asked of names, whose lines are tidy: one leading space, then the first word.
+        return [self.field.hits(f"\n {word}")]
+
+    def inside(self, word: str) -> list[list[int]]:
+        # Everyone holding `word` anywhere: those who hold it at a word's start are also in the
+        # prefix tier, which scores higher, so counting them here too changes no score.
+        return [self.field.hits(word)]
+
+    def near(self, word: str) -> list[tuple[float, list[int]]]:
+        if self._vocabulary_of is not self.field.hay:
+            self._vocabulary = sorted(set(self.field.hay.split()))
+            self._vocabulary_of = self.field.hay
+        found = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
+                                limit=TYPO_WORDS)
+        return [(score, self.field.hits(f" {other} ")) for other, score, _ in found if other != word]
+
+
 def _add(people: dict[str, list[int]], vocabulary: list[str], word: str, slot: int) -> None:
     if word not in people:
         people[word] = []
@@ -325,7 +370,10 @@ class PeopleIndex:
     string rather than a rebuild; once such out-of-order slots pile up, the index is rebuilt.
     """
 
-    def __init__(self, rows: Sequence[SearchRow]) -> None:
+    def __init__(self, rows: Sequence[SearchRow], *, vocabulary: bool = True) -> None:
+        """Without `vocabulary`, name and organisation words are found by scanning their fields:
+        a cheaper build for an index that answers one query, slower for each further query."""
+        self._vocabulary = vocabulary
         self._build(rows)
 
     def _build(self, rows: Iterable[SearchRow]) -> None:
@@ -353,8 +401,14 @@ class PeopleIndex:
         self._phones = _Field(digit_lines([row[4] for row in ordered]))
         self._notes = _Field(word_lines([row[5] for row in ordered], tidy=False))
         self._fields = (self._names, self._orgs, self._emails, self._phones, self._notes)
-        self._name_words = _Words(self._names.lines)
-        self._org_words = _Words(self._orgs.lines)
+        self._name_words: _Words | _ScannedWords
+        self._org_words: _Words | _ScannedWords
+        if self._vocabulary:
+            self._name_words = _Words(self._names.lines)
+            self._org_words = _Words(self._orgs.lines)
+        else:
+            self._name_words = _ScannedWords(self._names)
+            self._org_words = _ScannedWords(self._orgs)
         self._sorted_slots = len(self._ids)  # slots past this were appended by edits, out of order
         self._empty_slots = 0
         self._slot_of: dict[int, int] | None = None  # made on the first edit
