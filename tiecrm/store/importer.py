@@ -17,6 +17,8 @@ from tiecrm.matching import digits_match, email_key, names_compatible, phone_dig
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
 NO_NAME = "(no name)"
+_VARIANT_DIGITS = "89ab"
+_UNSORTED = Bucket.UNSORTED.value
 _TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
 
 
@@ -36,12 +38,11 @@ def card_hash(raw: str) -> str:
 
 def new_uid() -> str:
     """A random (version 4) UUID as text, for a card that brought none."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    text = raw.hex()
-    # Formatting by hand: uuid.uuid4() costs several times more, which shows at 10,000 cards.
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    text = os.urandom(16).hex()
+    # Formatting by hand: uuid.uuid4() costs several times more, which shows at 10,000 cards. The version
+    # digit is 4 and the variant digit one of 8, 9, a, b (its top bits 10), the rest random.
+    variant = _VARIANT_DIGITS[int(text[16], 16) & 3]
+    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{variant}{text[17:20]}-{text[20:]}"
 
 
 def draft_bucket(draft: CardDraft) -> Bucket:
@@ -53,11 +54,6 @@ def draft_bucket(draft: CardDraft) -> Bucket:
         except ValueError:
             pass
     return Bucket.UNSORTED
-
-
-def _short_phone_key(digits: str) -> str | None:
-    # Same rule as matching.phone_key, on digits already extracted.
-    return digits[-7:] if len(digits) >= 5 else None
 
 
 def _index_add(index: dict, key: str, entry: object) -> None:
@@ -257,7 +253,7 @@ class BatchImport:
         person_id = self.next_person_id
         self.next_person_id += 1
         person_uid = uid or new_uid()
-        bucket = draft_bucket(draft).value
+        bucket = draft_bucket(draft).value if draft.tiecrm else _UNSORTED
         position = self.next_position.get(bucket, 0)
         self.next_position[bucket] = position + 1
         person = _Person(
@@ -334,7 +330,7 @@ class BatchImport:
                 continue
             person.phone_values.add(value)
             person.phone_digits.append(digits)
-            key = _short_phone_key(digits)
+            key = digits[-7:] if len(digits) >= 5 else None  # matching.phone_key's rule, on digits
             self._phones.append((person.id, value, phone.label, key))
             if key is not None:
                 _index_add(self.phone_index, key, (person.id, value))
