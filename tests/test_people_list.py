@@ -214,6 +214,28 @@ async def test_new_people_keep_the_cursor_on_the_same_person():
 
 
 @pytest.mark.asyncio
+async def test_a_person_no_longer_listed_leaves_the_cursor_on_the_same_row_or_the_last():
+    people = make_people(40)
+    app = ListApp(people)
+    async with app.run_test(size=(80, 12)) as pilot:
+        widget = app.query_one(PeopleList)
+        widget.cursor = 7
+        await pilot.pause()
+        widget.set_people(people[:7] + people[8:])  # the highlighted person is gone
+        await pilot.pause()
+        assert widget.cursor == 7
+        assert widget.highlighted_person == people[8]
+        widget.set_people(people[20:23], keep_id=people[7].id)  # asked for someone not listed
+        await pilot.pause()
+        assert widget.cursor == 2
+        assert widget.highlighted_person == people[22]
+        widget.set_people(people[22:23] + people[:3])  # found again, at another row
+        await pilot.pause()
+        assert widget.cursor == 0
+        assert widget.highlighted_person == people[22]
+
+
+@pytest.mark.asyncio
 async def test_an_empty_list_has_no_highlight_and_enter_does_nothing():
     app = ListApp([])
     async with app.run_test(size=(80, 6)) as pilot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter, indexOf
 
 from rich.segment import Segment
 from textual import events
@@ -26,6 +27,8 @@ BUCKET_TAGS = {
 TAG_WIDTH = max(len(tag) for tag in BUCKET_TAGS.values())
 DAYS_WIDTH = 5  # "999d", "12y", "—"
 RIGHT_WIDTH = 1 + TAG_WIDTH + 1 + DAYS_WIDTH + 1
+
+_person_id = attrgetter("id")
 
 
 def days_label(person: PersonSummary, today: date) -> str:
@@ -177,7 +180,7 @@ class PeopleList(ScrollView, can_focus=True):
             self.set_reactive(PeopleList.today, today)
         self.virtual_size = Size(0, len(self.people))
         wanted = keep_id if keep_id is not None else (previous.id if previous else None)
-        row = self._row_of_id(wanted) if wanted is not None else None
+        row = self._find_row(wanted) if wanted is not None else None
         if row is None:
             row = min(self.cursor, len(self.people) - 1)
         self.set_reactive(PeopleList.cursor, self.validate_cursor(row))
@@ -199,6 +202,18 @@ class PeopleList(ScrollView, can_focus=True):
             return False
         self.cursor = row
         return True
+
+    def _find_row(self, person_id: int) -> int | None:
+        """The row of one person, found without a map of every row: a search keystroke replaces the
+        list and asks once, so a map of 50,000 rows would be built to be thrown away. The row under
+        the cursor is tried first, then the list is walked in C until the person turns up."""
+        people = self.people
+        if 0 <= self.cursor < len(people) and people[self.cursor].id == person_id:
+            return self.cursor
+        try:
+            return indexOf(map(_person_id, people), person_id)
+        except ValueError:
+            return None
 
     def _row_of_id(self, person_id: int) -> int | None:
         if self._row_of is None:
