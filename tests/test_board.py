@@ -13,6 +13,7 @@ from tiecrm.config import Guides, Settings
 from tiecrm.domain import Bucket
 from tiecrm.store.repository import Repository
 from tiecrm.ui.app import TieCrmApp
+from tiecrm.ui.screens import board as board_screen
 from tiecrm.ui.screens.board import BoardScreen
 from tiecrm.ui.screens.person import PersonScreen
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT
@@ -471,4 +472,37 @@ async def test_cards_show_days_since_contact_and_mark_people_going_cold(tmp_path
         assert "never" in screen.column(N).cards.render_line(1).text
         assert "cold" in screen.column(N).cards.render_line(1).text
         assert "cold" not in screen.column(U).cards.render_line(1).text
+    repo.close()
+
+
+# ---- a long board ---------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_long_board_shows_its_first_page_then_everyone(tmp_path, monkeypatch):
+    names = ["Anna Berg", "Bo Chen", "Cleo Diaz", "Dev Eze", "Eli Ford"]
+    repo = seed(tmp_path / "long.db", {U: names, I: ["Ines Ortega"]})
+    monkeypatch.setattr(board_screen, "FIRST_PAGE", 2)
+    read_all = BoardScreen._read_all
+    monkeypatch.setattr(BoardScreen, "_read_all", lambda self: None)  # held back to look at the first page
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = BoardScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.reading
+        assert shown(app) == {U: names[:2], I: ["Ines Ortega"], N: [], V: []}
+        # The counts are the whole board's, not the first page's.
+        assert "5 to sort" in str(screen.column(U).header.render())
+        assert "5 left to sort" in str(screen.query_one("#board-status").render())
+        await pilot.press("1")
+        assert columns(repo)[U] == names  # a move waits for the whole board
+        read_all(screen)
+        await pilot.pause()
+        assert not screen.reading
+        assert shown(app) == {U: names, I: ["Ines Ortega"], N: [], V: []}
+        await pilot.press("1")
+        assert columns(repo) == {U: names[1:], I: ["Ines Ortega", "Anna Berg"], N: [], V: []}
+        assert "4 left to sort" in str(screen.query_one("#board-status").render())
     repo.close()

@@ -21,10 +21,13 @@ from tiecrm.search import PeopleIndex
 from tiecrm.store import stats
 from tiecrm.timeline import trailing_period
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT, CardFaces
-from tiecrm.ui.widgets.board_column import BoardColumn, CardList
+from tiecrm.ui.widgets.board_column import BoardColumn
 
 RECENT_DAYS = 90
 """Time invested is counted over this many days in the column headers."""
+
+FIRST_PAGE = 100
+"""Cards per column read before the first frame; a longer board is read in full once that frame is drawn."""
 
 DRAG_THRESHOLD = 2
 """Cells the pointer must travel before a press becomes a drag (a shaky click stays a click)."""
@@ -111,6 +114,7 @@ class BoardScreen(Screen):
         self._message = Text()
         self._others_stale = False
         self._status_shown: Text | None = None
+        self._counts: dict[Bucket, int] | None = None  # while only the first page is read: the real counts
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -122,15 +126,58 @@ class BoardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        if not self._load_first_page():
+            self.load()
+
+    @property
+    def reading(self) -> bool:
+        """Only the first page of each column is on the board; the rest is being read."""
+        return self._counts is not None
+
+    def count(self, bucket: Bucket) -> int:
+        """How many people a column holds, those not read yet included."""
+        return self._counts[bucket] if self._counts is not None else len(self.board.full(bucket))
 
     # ------------------------------------------------------------ data
+
+    def _set_faces_context(self) -> None:
+        app = self.app
+        self.faces.today, self.faces.now, self.faces.tz = app.today(), app.now(), app.tz
+        self.faces.cadence, self.faces.floors = app.settings.cadence, app.settings.warmth_floor
+
+    def _load_first_page(self) -> bool:
+        """On a long board, show the first FIRST_PAGE cards of each column at once and read everyone once
+        that frame is drawn. False, with nothing done, when the board is short."""
+        repo = self.app.repo
+        counts = {bucket: repo.count_people(bucket) for bucket in COLUMNS}
+        if max(counts.values()) <= FIRST_PAGE:
+            return False
+        self._set_faces_context()
+        first = {bucket: repo.list_rows(bucket, limit=FIRST_PAGE) for bucket in COLUMNS}
+        self.faces.names = {p.id: p.name for rows in first.values() for p in rows}
+        self.faces.last_contact = {
+            p.id: p.last_interaction for rows in first.values() for p in rows if p.last_interaction is not None
+        }
+        self.board = BoardColumns({bucket: [p.id for p in rows] for bucket, rows in first.items()})
+        self._counts = counts
+        self._load_recent()
+        self._clamp_cursors()
+        self.draw()
+        # Read on this thread, not in a worker: a worker's Python loop over 50,000 rows fights the
+        # event loop for the interpreter lock and took several times as long. Keys pressed meanwhile
+        # wait in the queue, so none of them acts on a half-read board.
+        self.call_after_refresh(self._read_all)
+        return True
+
+    def _read_all(self) -> None:
+        if self.reading and self.is_attached:  # else a full load happened meanwhile, or the board closed
+            self.load(keep_id=self.current_person_id())
 
     def load(self, keep_id: int | None = None) -> None:
         """Read everyone from the store and draw the board, the cursor on `keep_id` if given."""
         app = self.app
-        self.faces.today, self.faces.now, self.faces.tz = app.today(), app.now(), app.tz
-        self.faces.cadence, self.faces.floors = app.settings.cadence, app.settings.warmth_floor
+        self._counts = None
+        self._set_faces_context()
         names: dict[int, str] = {}
         columns: dict[Bucket, list[int]] = {}
         for bucket, rows in app.repo.board_columns().items():
@@ -220,13 +267,13 @@ class BoardScreen(Screen):
                 minutes[bucket] += spent
         guides = self.app.settings.guides
         for bucket in COLUMNS:
-            count = len(self.board.full(bucket))
+            count = self.count(bucket)
             guide = {Bucket.INNER: guides.inner, Bucket.NURTURE: guides.nurture}.get(bucket)
             spent = minutes[bucket] if bucket in (Bucket.INNER, Bucket.NURTURE) else None
             self.column(bucket).set_header(count, guide, spent, count if bucket == Bucket.UNSORTED else None)
 
     def _draw_status(self) -> None:
-        left = board_moves.unsorted_left(self.board)
+        left = self.count(Bucket.UNSORTED)
         text = Text()
         if left:
             text.append(f"{left} left to sort", style="bold")
@@ -247,6 +294,8 @@ class BoardScreen(Screen):
         elif self._message:
             text.append("   ")
             text.append_text(self._message)
+        if self.reading:
+            text.append("   reading the rest of the board…", style="dim italic")
         if text != self._status_shown:  # an unchanged line is not laid out and drawn again
             self._status_shown = text
             self.query_one("#board-status", Static).update(text)
@@ -274,8 +323,10 @@ class BoardScreen(Screen):
         The mouse, `space`, `shift`+arrows and `1` `2` `3` `0` all end here.
         """
         self.lifted = None
-        request = board_moves.drop(self.board, lifted)
+        request = None if self.reading else board_moves.drop(self.board, lifted)
         if request is None:
+            if self.reading:
+                self._message = Text("moves wait until the whole board is read", style="dim")
             self.draw()
             return None
         self.app.repo.move(request.person_id, request.bucket, request.position)
@@ -381,6 +432,8 @@ class BoardScreen(Screen):
 
     def action_undo(self) -> None:
         self._cancel_lift()
+        if self.reading:
+            return  # the board cannot follow a move yet
         move = self.app.repo.undo_last_move()
         if move is None:
             self._message = Text("nothing to undo", style="dim")
