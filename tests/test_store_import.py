@@ -261,3 +261,18 @@ def test_import_paths_streams_files_and_reports_progress_against_the_counted_tot
     assert seen[:2] == [("read", 1, 2), ("read", 2, 2)]
     assert ("store", FLUSH_EVERY, FLUSH_EVERY + 2) in seen
     assert seen[-1] == ("store", FLUSH_EVERY + 2, FLUSH_EVERY + 2)
+
+
+def test_generated_uids_are_random_version_4_uuids():
+    import uuid
+
+    from tiecrm.store.importer import new_uid
+
+    made = [new_uid() for _ in range(2000)]
+    assert len(set(made)) == len(made)
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    # The variant digit keeps its two random bits: all four of 8, 9, a, b turn up.
+    assert {text[19] for text in made} == set("89ab")

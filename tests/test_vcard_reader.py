@@ -344,3 +344,21 @@ def test_directory_of_files_is_read_recursively_and_sorted(tmp_path: Path) -> No
     results = list(read_paths([tmp_path, single]))
     assert [(Path(r.source).name, [d.name for d in r.drafts]) for r in results] == [
         ("b.vcf", ["B"]), ("loose.card", ["Given explicitly"]), ("a.VCARD", ["A"])]
+
+
+def test_many_distinct_property_heads_read_the_same_as_few():
+    # Each head (`itemN.TEL;TYPE=...`) is taken apart once and remembered; past the memory's bound it
+    # starts afresh, and cards keep reading the same.
+    from tiecrm.vcard import card
+
+    lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:Many Heads"]
+    for n in range(card._HEADS_MAX + 50):
+        lines.append(f"item{n}.TEL;TYPE=work:+1 555 {n:07d}")
+    lines.append(f"item{card._HEADS_MAX + 10}.X-ABLabel:boat")
+    lines.append("END:VCARD")
+    draft = one("\r\n".join(lines).encode())
+    assert len(card._HEADS) <= card._HEADS_MAX
+    assert len(draft.phones) == card._HEADS_MAX + 50
+    assert draft.phones[0].label == "work"
+    assert draft.phones[card._HEADS_MAX + 10].label == "boat"
+    assert draft.phones[-1].value == f"+1 555 {card._HEADS_MAX + 49:07d}"
