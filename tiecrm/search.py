@@ -7,7 +7,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain
 
@@ -217,6 +217,25 @@ class _Field:
         return found
 
 
+class _LaterField(_Field):
+    """A field whose lines are worked out on first use: a one-query index may never look at it (a
+    name query never reads phone digits)."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], list[str]]) -> None:
+        # No _Field.__init__ here: that is the work put off.
+        self._make: Callable[[], list[str]] | None = make
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached while a slot of _Field is still unset, i.e. before the first use.
+        if name in _Field.__slots__ and self._make is not None:
+            make, self._make = self._make, None
+            _Field.__init__(self, make())
+            return getattr(self, name)
+        raise AttributeError(name)
+
+
 class _Words:
     """Who holds which word in one short field (names, organisations): exact, prefix, inside, near.
 
@@ -397,9 +416,14 @@ class PeopleIndex:
         ordered = list(map(self._rows.__getitem__, self._ids))
         self._names = _Field(list(map(keys.__getitem__, order)))
         self._orgs = _Field(word_lines([row[2] for row in ordered], tidy=False))
-        self._emails = _Field(word_lines([row[3] for row in ordered], tidy=False))
-        self._phones = _Field(digit_lines([row[4] for row in ordered]))
-        self._notes = _Field(word_lines([row[5] for row in ordered], tidy=False))
+        makers: list[Callable[[], list[str]]] = [
+            lambda: word_lines([row[3] for row in ordered], tidy=False),
+            lambda: digit_lines([row[4] for row in ordered]),
+            lambda: word_lines([row[5] for row in ordered], tidy=False),
+        ]
+        # An index kept for many queries builds every field now, not during someone's first keystroke.
+        fields = [_Field(make()) if self._vocabulary else _LaterField(make) for make in makers]
+        self._emails, self._phones, self._notes = fields
         self._fields = (self._names, self._orgs, self._emails, self._phones, self._notes)
         self._name_words: _Words | _ScannedWords
         self._org_words: _Words | _ScannedWords
