@@ -134,7 +134,6 @@ def test_queries_over_10000_people(tmp_path: Path) -> None:
 
 
 def test_name_blocking_10000_new_against_10000() -> None:
-    rng = random.Random(SEED)
     names = [(n, draft.name) for n, draft in enumerate(make_drafts(20_000), start=1)]
     new_ids = set(range(10_001, 20_001))
     pairs, seconds = timed(similar_name_pairs, names, new_ids)

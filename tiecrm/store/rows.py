@@ -21,7 +21,7 @@ BUCKET_ORDER_SQL = (
 # Everything a PersonSummary needs, one row per person, no per-person round trips. The phone and
 # email subqueries walk the person_id index, which yields rows in insertion (id) order. Best for a
 # few people (WHERE p.id = ?).
-SUMMARY_SELECT = f"""
+SUMMARY_SELECT = """
 SELECT p.id, p.name, p.bucket, p.position, p.org, p.title, p.birthday, p.note,
        (SELECT group_concat(ph.value, char(31)) FROM phone ph WHERE ph.person_id = p.id),
        (SELECT group_concat(em.value, char(31)) FROM email em WHERE em.person_id = p.id),

@@ -178,7 +178,6 @@ def write_card(detail: PersonDetail, raw_cards: Sequence[str] = (), version: str
     version = "4.0" if str(version).startswith("4") else "3.0"
     person = detail.summary
     raws = [_RawCard(raw) for raw in raw_cards if raw and raw.strip()]
-    first = raws[0] if raws else None
     uid = (uid or getattr(person, "uid", "")
            or next((raw.draft.uid for raw in raws if raw.draft and raw.draft.uid), None) or fallback_uid(person))
 
