@@ -466,12 +466,13 @@ async def test_cards_show_days_since_contact_and_mark_people_going_cold(tmp_path
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_board(pilot)
         inner = [screen.column(I).cards.render_line(y).text for y in range(4)]
-        assert "3 days" in inner[1] and "cold" not in inner[1]
-        assert "20 days" in inner[3] and "❄ cold" in inner[3]
+        # 120 minutes 3 days ago at a 60-day half-life: 120 * 2 ** (-3 / 60) = 115.9
+        assert "3 days · warmth 116" in inner[1] and "❄" not in inner[1]
+        assert "20 days · warmth 95" in inner[3] and "❄" in inner[3]
         # Never contacted: cold in nurture, but unsorted people are never nagged about.
         assert "never" in screen.column(N).cards.render_line(1).text
-        assert "cold" in screen.column(N).cards.render_line(1).text
-        assert "cold" not in screen.column(U).cards.render_line(1).text
+        assert "❄" in screen.column(N).cards.render_line(1).text
+        assert "❄" not in screen.column(U).cards.render_line(1).text
     repo.close()
 
 

@@ -24,6 +24,10 @@ def app(tmp_path):
 def test_board_mid_drag(snap_compare, app):
     async def run_before(pilot):
         await pilot.app.workers.wait_for_complete()
+        # The launch toast expires on a timer; keep it out so a slow machine draws the same frame.
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
         await pilot.press("b")
         await pilot.pause()
         # Sam Okafor, the second unsorted card, dragged over nurture below Sam Carter; not released.

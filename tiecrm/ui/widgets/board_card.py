@@ -1,4 +1,4 @@
-"""What a board card says: the name as written, days since the last contact, a mark when going cold."""
+"""What a board card says: the name as written, days since the last contact, warmth, a mark when going cold."""
 
 from __future__ import annotations
 
@@ -51,12 +51,13 @@ class CardFaces:
         return coldness is not None
 
     def meta(self, person_id: int) -> str:
+        """Days since the last contact, then warmth (decayed minutes) when there is any."""
         days = self.days(person_id)
         if days is None:
             return "never"
-        if days <= 0:
-            return "today"
-        return "1 day" if days == 1 else f"{days} days"
+        since = "today" if days <= 0 else "1 day" if days == 1 else f"{days} days"
+        warmth = round(self.warmth.get(person_id, 0.0))
+        return f"{since} · warmth {warmth}" if warmth else since
 
 
 def fit(text: str, width: int) -> str:

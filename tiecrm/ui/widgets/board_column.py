@@ -136,9 +136,12 @@ class CardList(ScrollView):
             prefix = "⇅ " if person_id == self.lifted_id else " "
             text = fit(prefix + self.faces.name(person_id), width)
             return Strip([Segment(text, self._style(f"{state}:card--name"))], width)
-        segments = [Segment("   " + self.faces.meta(person_id), self._style(f"{state}:card--meta"))]
+        # The cold mark leads the line, so a narrow column cuts the warmth, never the mark.
         if self.faces.is_cold(person_id, self.bucket):
-            segments.append(Segment(f"  {COLD_MARK} cold", self._style(f"{state}:card--cold")))
+            lead = Segment(f" {COLD_MARK} ", self._style(f"{state}:card--cold"))
+        else:
+            lead = Segment("   ", self._style(f"{state}:card--meta"))
+        segments = [lead, Segment(self.faces.meta(person_id), self._style(f"{state}:card--meta"))]
         return Strip(segments).adjust_cell_length(width, self._style(f"{state}:bg"))
 
 
