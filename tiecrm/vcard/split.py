@@ -155,4 +155,5 @@ def _describe(first: int, last: int, end_line: int | None, any_card: bool) -> St
         return Stray(first, f"END:VCARD at line {end_line} has no BEGIN:VCARD; {span} skipped")
     if not any_card:
         return Stray(first, f"no vCard found ({span} of other text)")
-    return Stray(first, f"text outside any card skipped ({span})")
+    # The problem already names its first line; a span longer than one line says where it ends.
+    return Stray(first, "text outside any card skipped" + ("" if first == last else f" ({span})"))
