@@ -18,7 +18,6 @@ from tiecrm import board_moves
 from tiecrm.board_moves import COLUMNS, KEY_BUCKETS, BoardColumns, Lift, MoveRequest, Step
 from tiecrm.domain import Bucket
 from tiecrm.search import PeopleIndex
-from tiecrm.store import stats
 from tiecrm.timeline import trailing_period
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT, CardFaces
 from tiecrm.ui.widgets.board_column import BoardColumn
@@ -205,9 +204,9 @@ class BoardScreen(Screen):
         app = self.app
         period = trailing_period(app.today(), RECENT_DAYS, app.tz)
         recent = [pid for pid, at in self.faces.last_contact.items() if at >= period.utc_start]
-        minutes = {pid: stats.minutes_per_period(app.repo.db, pid, [period])[0] for pid in recent}
+        minutes = {pid: app.repo.minutes_per_period(pid, [period])[0] for pid in recent}
         self._recent = {pid: spent for pid, spent in minutes.items() if spent}
-        self.faces.warmth = stats.warmth_by_person(app.repo.db, app.now(), app.settings.half_life_days)
+        self.faces.warmth = app.repo.warmth_by_person(app.settings.half_life_days, app.now())
 
     def refresh_data(self, person_id: int | None = None) -> None:
         """The store changed elsewhere (quick-add, import, merge): update what the board shows."""
