@@ -119,29 +119,23 @@ class PeopleList(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class _PersonMessage(Message):
+        """A message about one person in this list."""
+
+        def __init__(self, person_id: int, people_list: PeopleList | None = None) -> None:
+            super().__init__()
+            self.person_id = person_id
+            self.people_list = people_list
+
+        @property
+        def control(self) -> PeopleList | None:
+            return self.people_list
+
+    class Highlighted(_PersonMessage):
         """The cursor moved to another person."""
 
-        def __init__(self, person_id: int, people_list: PeopleList | None = None) -> None:
-            super().__init__()
-            self.person_id = person_id
-            self.people_list = people_list
-
-        @property
-        def control(self) -> PeopleList | None:
-            return self.people_list
-
-    class Selected(Message):
+    class Selected(_PersonMessage):
         """The user asked to open a person (Enter, or a double click)."""
-
-        def __init__(self, person_id: int, people_list: PeopleList | None = None) -> None:
-            super().__init__()
-            self.person_id = person_id
-            self.people_list = people_list
-
-        @property
-        def control(self) -> PeopleList | None:
-            return self.people_list
 
     cursor: reactive[int] = reactive(0)
     today: reactive[date | None] = reactive(None)
