@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -97,3 +99,26 @@ def test_second_writer_waits_for_the_first_instead_of_failing(db_path: Path, fix
     assert repo.get_summary(person_id).note == "busy"
     assert repo.get_summary(person_id).minutes_invested == 5
     repo.close()
+
+
+def test_schema_version_known_to_db_is_the_last_migration() -> None:
+    from tiecrm.store.db import SCHEMA_VERSION
+    from tiecrm.store.migrations import CURRENT_VERSION
+
+    assert SCHEMA_VERSION == CURRENT_VERSION
+
+
+def test_current_database_opens_without_the_migration_machinery(tmp_path: Path) -> None:
+    path = tmp_path / "current.db"
+    init_db(path).close()  # a new file: migrated here, in this process
+    code = (
+        "import sys\n"
+        "from tiecrm.store.repository import Repository\n"
+        f"repo = Repository({str(path)!r})\n"
+        "assert repo.count_people() == 0\n"
+        "repo.close()\n"
+        "loaded = [m for m in ('tiecrm.store.migrations', 'playhouse.migrate') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+

@@ -6,14 +6,15 @@ import os
 from pathlib import Path
 
 import peewee
-import platformdirs
-
-from tiecrm.store.migrations import migrate
 
 # Models are bound to this proxy; `init_db` points it at the database it opens.
 database_proxy = peewee.DatabaseProxy()
 
 DB_ENV = "TIECRM_DB"
+# The schema version the last migration step writes (tiecrm.store.migrations.CURRENT_VERSION; a test holds
+# them equal). A database already at it is opened without loading the migration machinery (playhouse's
+# migrator pulls in its Postgres and CockroachDB support), which is most of what opening costs.
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 
 PRAGMAS = {
@@ -29,6 +30,8 @@ def default_db_path() -> Path:
     from_env = os.environ.get(DB_ENV, "").strip()
     if from_env:
         return Path(from_env).expanduser()
+    import platformdirs  # only when neither --db nor $TIECRM_DB says where the database is
+
     return platformdirs.user_data_path("tiecrm") / "tiecrm.db"
 
 
@@ -65,6 +68,19 @@ def init_db(path: str | Path) -> peewee.SqliteDatabase:
     """Open the database at `path`, migrate it to the current schema and bind the models to it."""
     db = open_db(path)
     db.connect(reuse_if_open=True)
-    migrate(db)
+    if _stored_schema_version(db) != SCHEMA_VERSION:
+        from tiecrm.store.migrations import migrate
+
+        # Older (or new, or newer: migrate refuses those) schemas take the full path.
+        migrate(db)
     database_proxy.initialize(db)
     return db
+
+
+def _stored_schema_version(db: peewee.SqliteDatabase) -> int | None:
+    """The version recorded in the file, None when it has no version table (a new file)."""
+    exists = db.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
+    if exists is None:
+        return None
+    return db.execute_sql('SELECT MAX("version") FROM "schema_version"').fetchone()[0]

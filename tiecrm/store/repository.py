@@ -6,13 +6,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tiecrm.domain import (
     Address,
     Bucket,
     Cadence,
-    CardDraft,
-    CardProblem,
     DueEntry,
     DuplicatePair,
     Email,
@@ -23,11 +22,6 @@ from tiecrm.domain import (
     PersonSummary,
     Phone,
 )
-from tiecrm.config import WarmthFloor
-from tiecrm.matching import email_key
-from tiecrm.store import importer, stats
-from tiecrm.store.stats import ReturnsReport
-from tiecrm.timeline import ColdEntry, Period, Totals
 from tiecrm.store.db import init_db
 from tiecrm.store.rows import (
     BUCKET_ORDER_SQL,
@@ -47,6 +41,13 @@ from tiecrm.store.rows import (
     utc_now,
 )
 
+# The importer, the time-invested aggregates (with the timeline arithmetic and settings they use) and
+# the name matching are imported by the methods that need them: a one-shot command such as
+# `tiecrm list QUERY` touches none of them, and loading them would cost it a tenth of its run.
+if TYPE_CHECKING:
+    from tiecrm.domain import CardDraft, CardProblem
+    from tiecrm.store.stats import ReturnsReport
+    from tiecrm.timeline import ColdEntry, Period, Totals
 
 # SQLite allows 32,766 bound parameters; long id lists are read in slices well under that.
 _CHUNK = 5000
@@ -58,10 +59,6 @@ def _chunks(ids: Sequence[int]) -> list[tuple[int, ...]]:
 
 class NotFoundError(LookupError):
     """No person, interaction or duplicate pair with the given id."""
-
-
-# `due` applies the cadence alone: no bucket has a warmth floor.
-_NO_FLOORS = WarmthFloor(inner=None, nurture=None)
 
 
 class Repository:
@@ -97,6 +94,8 @@ class Repository:
         progress: Callable[[int], None] | None = None,
     ) -> ImportSummary:
         """Match and store a batch of cards in one transaction; progress(n_done) every ~500 cards."""
+        from tiecrm.store import importer
+
         return importer.import_drafts(self.db, drafts, problems, source, self._now_text(), progress)
 
     def export_people(self, bucket: Bucket | None = None) -> list[tuple[PersonDetail, list[str]]]:
@@ -433,8 +432,12 @@ class Repository:
 
         The cadence rule alone (no warmth floor), on the UTC calendar: the same query as `going_cold`.
         """
+        from tiecrm.config import WarmthFloor
+        from tiecrm.store import stats
+
+        no_floors = WarmthFloor(inner=None, nurture=None)  # the cadence alone: no bucket has a warmth floor
         entries = stats.going_cold_people(
-            self.db, now if now is not None else self.now(), cadence, _NO_FLOORS, 60.0, timezone.utc)
+            self.db, now if now is not None else self.now(), cadence, no_floors, 60.0, timezone.utc)
         return [DueEntry(e.person, e.coldness.days_since) for e in entries]
 
     # ---- duplicates ----------------------------------------------------------------------------
@@ -498,6 +501,8 @@ class Repository:
 
     def _move_contacts(self, keep_id: int, other_id: int) -> None:
         """Give `other`'s phones and emails to `keep`, dropping exact repeats of what `keep` has."""
+        from tiecrm.matching import email_key
+
         keep_phones = {v.strip() for (v,) in self._q("SELECT value FROM phone WHERE person_id = ?", (keep_id,))}
         for phone_id, value in self._q("SELECT id, value FROM phone WHERE person_id = ?", (other_id,)):
             if value.strip() in keep_phones:
@@ -552,35 +557,51 @@ class Repository:
 
     def minutes_per_period(self, person_id: int, periods: Sequence[Period]) -> list[int]:
         """Minutes invested with a person in each period (local weeks or months as UTC instants)."""
+        from tiecrm.store import stats
+
         return stats.minutes_per_period(self.db, person_id, periods)
 
     def person_totals(self, person_id: int, today: date, tz: tzinfo | None = None) -> Totals:
         """Minutes in the last 30, 90 and 365 local days and in all."""
+        from tiecrm.store import stats
+
         return stats.person_totals(self.db, person_id, today, tz)
 
     def person_warmth(self, person_id: int, half_life_days: float, now: datetime | None = None) -> float:
+        from tiecrm.store import stats
+
         return stats.person_warmth(self.db, person_id, now or self.now(), half_life_days)
 
     def warmth_by_person(
         self, half_life_days: float, now: datetime | None = None, bucket: Bucket | None = None
     ) -> dict[int, float]:
+        from tiecrm.store import stats
+
         return stats.warmth_by_person(self.db, now or self.now(), half_life_days, bucket)
 
     def count_going_cold(
         self, cadence: Cadence, floors, half_life_days: float, now: datetime | None = None, tz: tzinfo | None = None
     ) -> int:
+        from tiecrm.store import stats
+
         return stats.count_going_cold(self.db, now or self.now(), cadence, floors, half_life_days, tz)
 
     def going_cold(
         self, cadence: Cadence, floors, half_life_days: float, now: datetime | None = None, tz: tzinfo | None = None
     ) -> list[ColdEntry]:
         """Everyone going cold (cadence or warmth floor), most overdue first, with their last note."""
+        from tiecrm.store import stats
+
         return stats.going_cold_people(self.db, now or self.now(), cadence, floors, half_life_days, tz)
 
     def birthdays_soon(self, today: date, days: int = 14):
         """Birthdays (year-less ones too) in the next `days` days, soonest first."""
+        from tiecrm.store import stats
+
         return stats.birthdays_soon(self.db, today, days)
 
     def returns_report(self, today: date, tz: tzinfo | None = None) -> ReturnsReport:
         """Per bucket: people, recent minutes and their share, top people; the vanity ratio; drift hints."""
+        from tiecrm.store import stats
+
         return stats.returns_report(self.db, today, tz)
