@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,83 @@ def test_a_scanning_index_stays_current_through_edits():
     scanning.remove(77)
     for query in ("pri", "priay", "sam", "s", "wipro", "9845055", "zoe", "infosys", "a", "temporary"):
         assert scanning.search(query) == built.search(query), query
+
+
+# People whose contact fields only fold into a match: accents, an apostrophe, upper case, punctuation.
+FILTER_PEOPLE = [
+    ("Maria Keller", ["+49 30 1234 5678"], ["MARIA.K@web.de"], "Met at the Zurich fair"),
+    ("Jonas Weber", ["030 1234-9999", "0171 555"], ["j.weber@posteo.de", "jonas@keller-bau.de"], "knows maría"),
+    ("Ana Lima", [], ["ana@exemplo.br"], "O'Keller's cousin; plays Zurich-style jass"),
+    ("Ben Okafor", ["+44 20 7946 0958"], ["ben@okafor.uk"], "Ｋｅｌｌｅｒ in full width"),
+    ("Chloé Martin", ["(01) 23 45 67 89"], ["chloe.martin@orange.fr"], ""),
+    ("Dev Rao", ["98450 55123"], ["dev`rao@x.in", "d.rao@maria-labs.com"], "line one\nline two keller"),
+]
+FILTER_QUERIES = ["maria", "keller", "zurich", "okeller", "jass", "4930", "+49 30", "1234", "555",
+                  "weber", "maria keller", "orange", "rao", "ana", "dev rao", "chloe", "z", "ke", "kelle",
+                  "devrao", "two", "30 1234", "0171", "maría", "exemplo.br", "full width"]
+
+
+def test_rows_left_out_by_a_field_filter_change_no_answer(tmp_path, fixed_now):
+    from tiecrm.domain import CardDraft, Email, Phone
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "filter.db", now=lambda: fixed_now)
+    try:
+        repo.import_drafts([
+            CardDraft(name=name, raw=f"BEGIN:VCARD\nFN:{name}\nEND:VCARD", phones=[Phone(p) for p in phones],
+                      emails=[Email(e) for e in emails], note=note)
+            for name, phones, emails, note in FILTER_PEOPLE
+        ])
+        ids = {p.name: p.id for p in repo.list_people()}
+        # Only the latest interaction note is searched: an older one that matches must not be read.
+        repo.log_interaction(ids["Ben Okafor"], 10, note="lunch with keller", at=datetime(2026, 1, 1))
+        repo.log_interaction(ids["Ben Okafor"], 10, note="call about jass", at=datetime(2026, 2, 1))
+        repo.log_interaction(ids["Ana Lima"], 10, note="Telefonat: Wéber", at=datetime(2026, 3, 1))
+        full = repo.search_rows()
+        for query in FILTER_QUERIES:
+            filtered = repo.search_rows(search.field_filter(query))
+            assert [row[:3] for row in filtered] == [row[:3] for row in full]
+            expected = PeopleIndex(full).search(query)
+            assert PeopleIndex(filtered, vocabulary=False).search(query) == expected, query
+            assert PeopleIndex(filtered).search(query) == expected, query
+        # The filter does leave texts out, and keeps every one that only folding turns into a match.
+        kept = {row[1]: row for row in repo.search_rows(search.field_filter("keller"))}
+        assert kept["Maria Keller"][3:] == ("", "", "")  # no "keller" in her email, no phones read
+        assert kept["Jonas Weber"][3] == "jonas@keller-bau.de"  # of his two emails, the one that may match
+        assert kept["Ana Lima"][5] == "O'Keller's cousin; plays Zurich-style jass\nTelefonat: Wéber"
+        assert kept["Ben Okafor"][5] == "Ｋｅｌｌｅｒ in full width"  # not the older "lunch with keller"
+        assert kept["Dev Rao"][3:] == ("dev`rao@x.in", "", "line one\nline two keller")
+        assert repo.search_rows(search.field_filter("4930"))[0][4] == "+49 30 1234 5678"
+    finally:
+        repo.close()
+
+
+def test_a_field_filter_says_which_fields_a_query_reads():
+    assert search.field_filter("maria") == (("maria",), "'`", True, False, True)
+    mail = search.field_filter("x@gmail.com")
+    assert (mail.words, mail.emails, mail.phones, mail.notes) == (("x", "gmail"), True, False, True)
+    phone = search.field_filter("+49 30")
+    assert (phone.words, phone.emails, phone.phones, phone.notes) == (("4930",), True, True, True)
+    short = search.field_filter("co")
+    assert (short.words, short.emails, short.phones, short.notes) == (("co",), False, False, False)
+    assert search.field_filter("  ").words == ()
+
+
+def test_field_filtered_rows_rank_the_corpus_exactly_like_all_rows(tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip("the real-export corpus (../shared/vcards) is not present")
+    from tiecrm.importing import import_paths
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "corpus.db")
+    try:
+        import_paths(repo, [CORPUS])
+        rows = repo.search_rows()
+        built = PeopleIndex(rows)
+        queries = _queries_from(rows)
+        assert len(queries) > 100
+        for query in queries:
+            filtered = repo.search_rows(search.field_filter(query))
+            assert PeopleIndex(filtered, vocabulary=False).search(query) == built.search(query), query
+    finally:
+        repo.close()

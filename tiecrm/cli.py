@@ -168,11 +168,13 @@ def cmd_export(repo, args) -> int:
 
 def cmd_list(repo, args) -> int:
     if args.query.strip():
-        from tiecrm.search import PeopleIndex
+        from tiecrm.search import PeopleIndex, field_filter
 
         # Rank first, then read summaries of the hits only: a query names a few people out of thousands.
-        # One query does not repay building the word vocabularies, so the index scans for it instead.
-        people = repo.summaries(PeopleIndex(repo.search_rows(), vocabulary=False).search(args.query))
+        # One query does not repay building the word vocabularies, so the index scans for it instead,
+        # and the store leaves out the emails, phones and notes this query cannot find.
+        rows = repo.search_rows(field_filter(args.query))
+        people = repo.summaries(PeopleIndex(rows, vocabulary=False).search(args.query))
         if args.bucket is not None:
             people = [p for p in people if p.bucket == args.bucket]
     else:

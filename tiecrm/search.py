@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -503,12 +504,9 @@ class PeopleIndex:
 
     def search(self, query: str, limit: int | None = None) -> list[int]:
         """Person ids matching every word of `query`, best first; a blank query gives `[]`."""
-        words = query_words(query)
+        words = _looked_up_words(query)
         if not words:
             return []
-        digits = _phone_digits(query)
-        if digits is not None and len(words) > 1:
-            words = [digits]  # "+91 98450 55123" is one number, not three words
         whole = self._names.hits("\n " + " ".join(words) + " \n")
         if len(words) == 1:
             order = self._rank_single(self._tiers(words[0]) + [(NAME_WHOLE, [whole])], limit)
@@ -586,6 +584,47 @@ class PeopleIndex:
             if limit is not None and len(order) >= limit:
                 return order[:limit]
         return order
+
+
+def _looked_up_words(query: str) -> list[str]:
+    """The words a search for `query` looks up: its folded words, or one run of digits for a phone number."""
+    words = query_words(query)
+    digits = _phone_digits(query)
+    if digits is not None and len(words) > 1:
+        return [digits]  # "+91 98450 55123" is one number, not three words
+    return words
+
+
+class FieldFilter(NamedTuple):
+    """What one search for a query can find in contact fields, so a store can leave the rest unread.
+
+    A text holding none of `words` in any ASCII case, and only ASCII characters other than those in
+    `unsure`, cannot match: folding such text only lower-cases it, turns punctuation into spaces and
+    drops apostrophes, and every pattern a search looks for in a field is one word, at most preceded
+    by a space. `emails`, `phones` and `notes` say whether the search looks in those fields at all.
+    """
+
+    words: tuple[str, ...]
+    unsure: str
+    emails: bool
+    phones: bool
+    notes: bool
+
+
+def field_filter(query: str) -> FieldFilter:
+    """Which contact fields a `PeopleIndex.search(query)` reads, and what texts in them it can find.
+
+    An index built from rows whose emails, phones and notes were left empty wherever the filter says
+    they cannot match answers that one query exactly as an index of everything would.
+    """
+    words = _looked_up_words(query)
+    return FieldFilter(
+        words=tuple(words),
+        unsure="".join(chr(byte) for byte in _ASCII_DELETE),
+        emails=any(len(word) >= EMAIL_MIN_LENGTH and word not in _TLD_PREFIXES for word in words),
+        phones=any(word.isdigit() and len(word) >= PHONE_MIN_DIGITS for word in words),
+        notes=any(len(word) >= NOTE_MIN_LENGTH for word in words),
+    )
 
 
 def _phone_digits(query: str) -> str | None:
