@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
+from tiecrm.store.card_feed import CardFeed, second_core_available, warning_problem
 from tiecrm.store.repository import Repository
 from tiecrm.vcard.reader import collect_vcf_files, count_cards, stream_vcard_file
+
+# From about this many cards on, reading them in a second process (while this one matches and writes)
+# repays starting that process.
+PIPELINE_MIN_CARDS = 2000
 
 
 @dataclass
@@ -28,8 +33,9 @@ Progress = Callable[[str, int, int], None]
 
 
 class _Cards:
-    """The drafts of every file, read one card at a time while the store takes them, so a flush's worth of
-    drafts is alive at once rather than the whole import. Problems and warnings fill in as it goes."""
+    """The drafts of every file, read in this process one card at a time while the store takes them, so a
+    flush's worth of drafts is alive at once rather than the whole import. Problems and warnings fill in
+    as it goes."""
 
     def __init__(self, files: list[Path]) -> None:
         self.files = files
@@ -43,17 +49,24 @@ class _Cards:
             for draft in stream.drafts:
                 self.count += 1
                 if draft.warnings:
-                    self.warnings.extend(_warning(draft, w) for w in draft.warnings)
+                    self.warnings.extend(warning_problem(draft.source, draft.line, w) for w in draft.warnings)
                 yield draft
             self.problems.extend(stream.problems)
 
 
-def import_paths(repo: Repository, paths: Sequence[str | Path], progress: Progress | None = None) -> ImportReport:
+def import_paths(
+    repo: Repository,
+    paths: Sequence[str | Path],
+    progress: Progress | None = None,
+    pipeline_min_cards: int = PIPELINE_MIN_CARDS,
+) -> ImportReport:
     """Read `paths` (files or vdir folders) and import every card in one transaction.
 
     Every file is read once up front to count its cards (so the progress bar has a total, and an
     unreadable file stops the import before anything is written); then cards are read and stored as
-    they come.
+    they come. From `pipeline_min_cards` cards on, and when a second CPU is there, a second process
+    reads and prepares the cards while this one matches and writes them: the same cards, problems and
+    warnings, in the same order.
     """
     files = collect_vcf_files(paths)
     expected = 0
@@ -61,7 +74,8 @@ def import_paths(repo: Repository, paths: Sequence[str | Path], progress: Progre
         expected += count_cards(path)
         if progress:
             progress("read", n, len(files))
-    cards = _Cards(files)
+    pipelined = expected >= pipeline_min_cards and second_core_available()
+    cards: _Cards | CardFeed = CardFeed(files) if pipelined else _Cards(files)
     store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
     # Reading and matching make many small objects and no reference cycles: a collection midway only
     # costs time.
@@ -71,6 +85,8 @@ def import_paths(repo: Repository, paths: Sequence[str | Path], progress: Progre
         summary = repo.import_drafts(cards, cards.problems, source=", ".join(str(p) for p in paths),
                                      progress=store_progress)
     finally:
+        if isinstance(cards, CardFeed):
+            cards.close()
         if collecting:
             gc.enable()
     if progress:
@@ -78,10 +94,3 @@ def import_paths(repo: Repository, paths: Sequence[str | Path], progress: Progre
     return ImportReport(summary=summary, files=len(files), cards=cards.count, problems=cards.problems,
                         warnings=cards.warnings)
 
-
-def _warning(draft: CardDraft, warning: str) -> CardProblem:
-    line, _, reason = warning.partition(": ")
-    try:
-        return CardProblem(draft.source, int(line), reason)
-    except ValueError:
-        return CardProblem(draft.source, draft.line, warning)

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import peewee
 
-from tiecrm.domain import Bucket, CardDraft, CardProblem, ImportSummary
-from tiecrm.matching import digits_match, email_key, names_compatible, phone_digits, similar_name_pairs
+from tiecrm.domain import CardDraft, CardProblem, ImportSummary
+from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
+from tiecrm.store.prepared import NO_NAME, PreparedCard, card_hash, draft_bucket, prepare_card
+
+__all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_drafts", "new_uid"]
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
-NO_NAME = "(no name)"
 _VARIANT_DIGITS = "89ab"
-_UNSORTED = Bucket.UNSORTED.value
-_TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
-
-
-def card_hash(raw: str) -> str:
-    """sha1 of a card's text with line endings, trailing blanks and tiecrm's own X-TIECRM-* lines removed.
-
-    tiecrm's own properties are left out so re-importing an export (which carries the bucket) finds
-    the card unchanged.
-    """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-    if "tiecrm" in text.lower():
-        text = "\n".join(line for line in text.split("\n") if not _TIECRM_LINE.match(line.lstrip()))
-    if " \n" in text or "\t\n" in text or "\n\n" in text:
-        text = "\n".join(line.rstrip() for line in text.split("\n") if line.strip())
-    return hashlib.sha1(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def new_uid() -> str:
@@ -43,17 +27,6 @@ def new_uid() -> str:
     # digit is 4 and the variant digit one of 8, 9, a, b (its top bits 10), the rest random.
     variant = _VARIANT_DIGITS[int(text[16], 16) & 3]
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{variant}{text[17:20]}-{text[20:]}"
-
-
-def draft_bucket(draft: CardDraft) -> Bucket:
-    """The bucket a new person from this card starts in: its X-TIECRM-BUCKET if valid, else unsorted."""
-    text = draft.tiecrm.get("bucket", "")
-    if text.strip():
-        try:
-            return Bucket.parse(text)
-        except ValueError:
-            pass
-    return Bucket.UNSORTED
 
 
 def _index_add(index: dict, key: str, entry: object) -> None:
@@ -176,10 +149,8 @@ class BatchImport:
 
     # ---- matching ------------------------------------------------------------------------------
 
-    def _match_contacts(
-        self, draft: CardDraft, draft_digits: list[str], uid: str | None
-    ) -> tuple[int | None, str]:
-        """The existing person sharing most phones/emails with the draft (lowest id on a tie), and
+    def _match_contacts(self, card: PreparedCard) -> tuple[int | None, str]:
+        """The existing person sharing most phones/emails with the card (lowest id on a tie), and
         whether a `phone` or an `email` matched.
 
         Two cards of the same batch that both carry a UID are distinct entries of one address book (an
@@ -190,7 +161,7 @@ class BatchImport:
         hits: dict[int, int] | None = None
         by_phone: set[int] = set()
         phone_index, email_index = self.phone_index, self.email_index
-        for digits in draft_digits:
+        for _value, _label, digits in card.phones:
             if len(digits) < 5 or digits[-7:] not in phone_index:
                 continue
             for person_id, value in _index_get(phone_index, digits[-7:]):
@@ -198,8 +169,7 @@ class BatchImport:
                     hits = hits if hits is not None else {}
                     hits[person_id] = hits.get(person_id, 0) + 1
                     by_phone.add(person_id)
-        for email in draft.emails:
-            key = email_key(email.value)
+        for _value, _label, key in card.emails:
             if key not in email_index:
                 continue
             for person_id in _index_get(email_index, key):
@@ -207,7 +177,7 @@ class BatchImport:
                 hits[person_id] = hits.get(person_id, 0) + 1
         if hits is None:
             return None, ""
-        if uid is not None:
+        if card.uid is not None:
             for person_id in [p for p in hits if p in self.created_with_uid]:
                 del hits[person_id]
         if not hits:
@@ -215,60 +185,52 @@ class BatchImport:
         best = min(hits, key=lambda person_id: (-hits[person_id], person_id))
         return best, "phone" if best in by_phone else "email"
 
-    def add(self, draft: CardDraft) -> None:
-        digest = card_hash(draft.raw)
+    def add(self, card: PreparedCard) -> None:
+        digest = card.digest
         if digest in self.hashes:
             self.unchanged += 1
             return
         self.hashes.add(digest)
         if not self._indexes_loaded:
             self._load_indexes()
-        uid = (draft.uid or "").strip() or None
-        digits = [phone_digits(phone.value) for phone in draft.phones]
+        uid = card.uid
         person_id = self.uids.get(uid) if uid else None
         if person_id is not None:
-            self._update(self._person(person_id), draft, digits, digest, uid, by_uid=True)
+            self._update(self._person(person_id), card, by_uid=True)
             return
-        person_id, reason = self._match_contacts(draft, digits, uid)
+        person_id, reason = self._match_contacts(card)
         if person_id is not None:
             person = self._person(person_id)
-            if self._named_alike(person, draft):
-                self._update(person, draft, digits, digest, uid, by_uid=False)
+            if self._named_alike(person, card):
+                self._update(person, card, by_uid=False)
                 return
             # A shared number or email under another name (a family landline, a shared inbox): keep both
             # people and let the user decide on the merge screen.
             self.contact_pairs.append((self.next_person_id, person_id, reason))
-        self._create(draft, digits, digest, uid)
+        self._create(card)
 
     @staticmethod
-    def _named_alike(person: _Person, draft: CardDraft) -> bool:
-        name = draft.name.strip()
-        if name == NO_NAME or any(name == contact.value.strip() for contact in (*draft.phones, *draft.emails)):
+    def _named_alike(person: _Person, card: PreparedCard) -> bool:
+        if card.named_after_contact:
             return True  # a card named after its own number or address says nothing about the name
-        return person.name == NO_NAME or names_compatible(person.name, name)
+        return person.name == NO_NAME or names_compatible(person.name, card.name)
 
     # ---- writing into the buffers --------------------------------------------------------------
 
-    def _create(self, draft: CardDraft, digits: list[str], digest: str, uid: str | None) -> None:
+    def _create(self, card: PreparedCard) -> None:
         person_id = self.next_person_id
         self.next_person_id += 1
+        uid = card.uid
         person_uid = uid or new_uid()
-        bucket = draft_bucket(draft).value if draft.tiecrm else _UNSORTED
+        bucket = card.bucket
         position = self.next_position.get(bucket, 0)
         self.next_position[bucket] = position + 1
         person = _Person(
-            person_id,
-            draft.name.strip() or NO_NAME,
-            draft.org,
-            draft.title,
-            draft.birthday.iso() if draft.birthday else None,
-            draft.note,
-            draft.photo is not None,
+            person_id, card.name or NO_NAME, card.org, card.title, card.birthday, card.note, card.photo is not None
         )
         person.new_row = [
             person_id, person_uid, person.name, person.org, person.title, person.birthday, person.note,
-            draft.photo, draft.photo_type if draft.photo is not None else "", bucket, position,
-            self.now, self.now,
+            card.photo, card.photo_type, bucket, position, self.now, self.now,
         ]
         self.people[person_id] = person
         self._pending_new.append(person)
@@ -277,37 +239,35 @@ class BatchImport:
             self.created_with_uid.add(person_id)
         self.added += 1
         self.touched.add(person_id)
-        self._add_contacts(person, draft, digits, check_match=False)
+        self._add_contacts(person, card, check_match=False)
         # A card without a UID is filed under the person's generated one, so its export re-imports here.
-        self._add_card(person_id, draft, digest, person_uid)
+        self._add_card(person_id, card, person_uid)
 
-    def _update(
-        self, person: _Person, draft: CardDraft, digits: list[str], digest: str, uid: str | None, by_uid: bool
-    ) -> None:
+    def _update(self, person: _Person, card: PreparedCard, by_uid: bool) -> None:
         """Merge a card into a person. A UID match is a newer version of the same card: its values win;
         a phone/email match only fills what the person lacks."""
-        name = draft.name.strip()
-        birthday = draft.birthday.iso() if draft.birthday else None
+        name = card.name
+        uid = card.uid
         if name and name != NO_NAME and (by_uid or person.name in ("", NO_NAME)) and name != person.name:
             self._set(person, "name", name)
-        for attr, value in (("org", draft.org), ("title", draft.title), ("birthday", birthday)):
+        for attr, value in (("org", card.org), ("title", card.title), ("birthday", card.birthday)):
             if value and (by_uid or not getattr(person, attr)) and value != getattr(person, attr):
                 self._set(person, attr, value)
-        if draft.photo is not None and (by_uid or not person.has_photo):
+        if card.photo is not None and (by_uid or not person.has_photo):
             person.has_photo = True
             if person.new_row is not None:
-                person.new_row[7], person.new_row[8] = draft.photo, draft.photo_type
+                person.new_row[7], person.new_row[8] = card.photo, card.photo_type
             else:
-                person.photo, person.photo_type = draft.photo, draft.photo_type
+                person.photo, person.photo_type = card.photo, card.photo_type
                 person.dirty = True
-        note = draft.note.strip()
+        note = card.note.strip()
         if note and note not in person.note:
             self._set(person, "note", f"{person.note.rstrip()}\n\n{note}" if person.note.strip() else note)
-        self._add_contacts(person, draft, digits, check_match=True)
+        self._add_contacts(person, card, check_match=True)
         if by_uid and uid in self.card_by_uid:
-            self._replace_card(self.card_by_uid[uid], person.id, draft, digest)
+            self._replace_card(self.card_by_uid[uid], person.id, card)
         else:
-            self._add_card(person.id, draft, digest, uid)
+            self._add_card(person.id, card, uid)
         if uid:
             self.uids.setdefault(uid, person.id)
         self.updated += 1
@@ -321,9 +281,8 @@ class BatchImport:
         else:
             person.dirty = True
 
-    def _add_contacts(self, person: _Person, draft: CardDraft, draft_digits: list[str], check_match: bool) -> None:
-        for phone, digits in zip(draft.phones, draft_digits):
-            value = phone.value.strip()
+    def _add_contacts(self, person: _Person, card: PreparedCard, check_match: bool) -> None:
+        for value, label, digits in card.phones:
             if not value or value in person.phone_values:
                 continue
             if check_match and any(digits_match(digits, known) for known in person.phone_digits):
@@ -331,36 +290,34 @@ class BatchImport:
             person.phone_values.add(value)
             person.phone_digits.append(digits)
             key = digits[-7:] if len(digits) >= 5 else None  # matching.phone_key's rule, on digits
-            self._phones.append((person.id, value, phone.label, key))
+            self._phones.append((person.id, value, label, key))
             if key is not None:
                 _index_add(self.phone_index, key, (person.id, value))
-        for email in draft.emails:
-            value = email.value.strip()
-            key = email_key(value)
+        for value, label, key in card.emails:
             if not key or key in person.email_keys:
                 continue
             person.email_keys.add(key)
-            self._emails.append((person.id, value, email.label, key))
+            self._emails.append((person.id, value, label, key))
             _index_add(self.email_index, key, person.id)
-        for address in draft.addresses:
-            value = address.value.strip()
+        for value, label in card.addresses:
             if value and value not in person.addresses:
                 person.addresses.add(value)
-                self._addresses.append((person.id, value, address.label))
+                self._addresses.append((person.id, value, label))
 
-    def _card_row(self, person_id: int, draft: CardDraft, digest: str, uid: str | None) -> list:
-        return [person_id, draft.raw, draft.source or self.source, draft.line, uid, digest, self.batch_id, self.now]
+    def _card_row(self, person_id: int, card: PreparedCard, uid: str | None) -> list:
+        return [person_id, card.raw, card.source or self.source, card.line, uid, card.digest, self.batch_id,
+                self.now]
 
-    def _add_card(self, person_id: int, draft: CardDraft, digest: str, uid: str | None) -> None:
+    def _add_card(self, person_id: int, card: PreparedCard, uid: str | None) -> None:
         card_id = self.next_card_id
         self.next_card_id += 1
-        self._cards[card_id] = self._card_row(person_id, draft, digest, uid)
+        self._cards[card_id] = self._card_row(person_id, card, uid)
         if uid:
             self.card_by_uid.setdefault(uid, card_id)
 
-    def _replace_card(self, card_id: int, person_id: int, draft: CardDraft, digest: str) -> None:
+    def _replace_card(self, card_id: int, person_id: int, card: PreparedCard) -> None:
         """A newer version of a card with the same UID takes the old version's place."""
-        row = self._card_row(person_id, draft, digest, (draft.uid or "").strip() or None)
+        row = self._card_row(person_id, card, card.uid)
         if card_id in self._cards:
             self._cards[card_id] = row
         else:
@@ -465,13 +422,16 @@ class BatchImport:
 
 def import_drafts(
     db: peewee.SqliteDatabase,
-    drafts: Iterable[CardDraft],
+    drafts: Iterable[CardDraft | PreparedCard],
     problems: Sequence[CardProblem],
     source: str,
     now_text: str,
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
-    """Import `drafts` in one transaction: a failure or a killed process leaves the database as it was."""
+    """Import `drafts` in one transaction: a failure or a killed process leaves the database as it was.
+
+    Each item is a CardDraft, or a PreparedCard when the cards were prepared elsewhere (another process).
+    """
     conn = db.connection()
     cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
     # The UID and card-hash indexes take inserts at random places; with SQLite's default 2 MB of page
@@ -485,7 +445,7 @@ def import_drafts(
 
 def _import(
     db: peewee.SqliteDatabase,
-    drafts: Iterable[CardDraft],
+    drafts: Iterable[CardDraft | PreparedCard],
     problems: Sequence[CardProblem],
     source: str,
     now_text: str,
@@ -495,7 +455,7 @@ def _import(
         batch = BatchImport(db, now_text, source)
         done = 0
         for draft in drafts:
-            batch.add(draft)
+            batch.add(draft if type(draft) is PreparedCard else prepare_card(draft))
             done += 1
             if done % FLUSH_EVERY == 0:
                 batch.flush()

@@ -1,0 +1,141 @@
+"""Cards read in a second process import exactly as cards read in this one: same people, problems, warnings."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bench.gen_phone_export import generate_phone_export
+from tiecrm.importing import import_paths
+from tiecrm.store.card_feed import CardFeed
+from tiecrm.store.prepared import prepare_card
+from tiecrm.store.repository import Repository
+from tiecrm.vcard.reader import UnreadablePathError, collect_vcf_files, read_vcard_file
+
+NEVER = 10**9  # a pipeline threshold no import reaches
+
+
+def _contents(db: Path) -> dict[str, list]:
+    """Everything an import writes, without the UIDs generated at random for cards that had none."""
+    conn = sqlite3.connect(db)
+    try:
+        generated = {uid for (uid,) in conn.execute("SELECT uid FROM person WHERE uid NOT IN "
+                                                    "(SELECT uid FROM card WHERE raw LIKE '%UID:' || uid || '%')")}
+        return {
+            "person": conn.execute("SELECT id, name, org, title, birthday, note, photo, photo_type, bucket, "
+                                   "position FROM person ORDER BY id").fetchall(),
+            "uid": [None if uid in generated else uid for (uid,) in conn.execute("SELECT uid FROM person ORDER BY id")],
+            "phone": conn.execute("SELECT person_id, value, label, key FROM phone ORDER BY id").fetchall(),
+            "email": conn.execute("SELECT person_id, value, label, key FROM email ORDER BY id").fetchall(),
+            "address": conn.execute("SELECT person_id, value, label FROM address ORDER BY id").fetchall(),
+            "card": conn.execute("SELECT id, person_id, raw, source, line, hash FROM card ORDER BY id").fetchall(),
+            "duplicates": conn.execute("SELECT a, b, reason, score FROM duplicate_candidate ORDER BY a, b").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def _import(db: Path, paths: list[Path], pipeline_min_cards: int, fixed_now) -> tuple:
+    repo = Repository(db, now=lambda: fixed_now)
+    try:
+        report = import_paths(repo, paths, pipeline_min_cards=pipeline_min_cards)
+    finally:
+        repo.close()
+    return (report.summary, report.files, report.cards, [str(p) for p in report.problems],
+            [str(w) for w in report.warnings])
+
+
+def test_the_corpus_imports_the_same_read_here_or_in_a_second_process(corpus: Path, tmp_path: Path,
+                                                                     fixed_now) -> None:
+    here = _import(tmp_path / "here.db", [corpus], NEVER, fixed_now)
+    there = _import(tmp_path / "there.db", [corpus], 0, fixed_now)
+    assert there == here
+    assert here[3] and here[4], "the corpus has problems and warnings to compare"
+    assert _contents(tmp_path / "there.db") == _contents(tmp_path / "here.db")
+
+
+def test_a_generated_export_imports_the_same_both_ways_and_again_unchanged(tmp_path: Path, fixed_now) -> None:
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(1200, seed=3))
+    here = _import(tmp_path / "here.db", [export], NEVER, fixed_now)
+    there = _import(tmp_path / "there.db", [export], 0, fixed_now)
+    assert there == here and here[0].added == 1200
+    assert _contents(tmp_path / "there.db") == _contents(tmp_path / "here.db")
+    again = _import(tmp_path / "there.db", [export], 0, fixed_now)
+    assert (again[0].added, again[0].unchanged) == (0, 1200)
+
+
+def test_the_feed_yields_each_card_prepared_as_this_process_would(corpus: Path) -> None:
+    files = collect_vcf_files([corpus])
+    expected = [prepare_card(draft) for path in files for draft in read_vcard_file(path).drafts]
+    with CardFeed(files) as feed:
+        got = list(feed)
+    assert got == expected and feed.count == len(expected)
+    assert feed.problems == [problem for path in files for problem in read_vcard_file(path).problems]
+
+
+def test_a_file_gone_before_the_second_process_reads_it_stops_the_import(tmp_path: Path) -> None:
+    present = tmp_path / "a.vcf"
+    present.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Asha Rao\nEND:VCARD\n")
+    with CardFeed([present, tmp_path / "gone.vcf"]) as feed:
+        cards = iter(feed)
+        assert next(cards).name == "Asha Rao"
+        with pytest.raises(UnreadablePathError, match="gone.vcf"):
+            next(cards)
+
+
+def test_leaving_the_feed_early_stops_the_second_process(tmp_path: Path) -> None:
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(3000, seed=5))
+    feed = CardFeed([export])
+    with feed:
+        assert next(iter(feed)).raw.startswith("BEGIN:VCARD")
+    assert feed._process.returncode is not None
+
+
+KILLED_IMPORT = """
+import os, signal, sys
+from tiecrm.importing import import_paths
+from tiecrm.store.repository import Repository
+
+def progress(stage, done, total):
+    if stage == "store" and done >= 1000 and sys.argv[3] == "kill":
+        with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as children:
+            print(children.read().strip(), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+report = import_paths(Repository(sys.argv[1]), [sys.argv[2]], progress, pipeline_min_cards=0)
+print(report.summary.line())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the reading process")
+def test_an_import_killed_half_way_leaves_the_database_as_it_was_and_its_reader_ends(tmp_path: Path) -> None:
+    export, db = tmp_path / "phone.vcf", tmp_path / "crm.db"
+    export.write_bytes(generate_phone_export(3000, seed=9))
+    Repository(db).close()
+
+    def run(mode: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(db), str(export), mode],
+                              capture_output=True, text=True, timeout=120, check=False, cwd=Path(__file__).resolve().parents[1])
+
+    killed = run("kill")
+    assert killed.returncode == -9, killed.stderr
+    reader = int(killed.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{reader}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    state = Path(f"/proc/{reader}/stat").read_text().split()[2] if Path(f"/proc/{reader}").exists() else "gone"
+    assert state in ("gone", "Z"), "the reading process outlived the import"
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT COUNT(*) FROM person").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM import_batch").fetchone()[0] == 0
+    conn.close()
+    finished = run("finish")
+    assert finished.returncode == 0, finished.stderr
+    assert "added 3000" in finished.stdout

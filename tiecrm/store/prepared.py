@@ -1,0 +1,97 @@
+"""What the import needs of one card, worked out from its draft without the database (so another process can)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import NamedTuple
+
+from tiecrm.domain import Bucket, CardDraft
+from tiecrm.matching import email_key, phone_digits
+
+NO_NAME = "(no name)"
+_UNSORTED = Bucket.UNSORTED.value
+_TIECRM_LINE = re.compile(r"^(?:[\w-]*\.)?X-TIECRM-", re.IGNORECASE)
+
+
+def card_hash(raw: str) -> str:
+    """sha1 of a card's text with line endings, trailing blanks and tiecrm's own X-TIECRM-* lines removed.
+
+    tiecrm's own properties are left out so re-importing an export (which carries the bucket) finds
+    the card unchanged.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+    if "tiecrm" in text.lower():
+        text = "\n".join(line for line in text.split("\n") if not _TIECRM_LINE.match(line.lstrip()))
+    if " \n" in text or "\t\n" in text or "\n\n" in text:
+        text = "\n".join(line.rstrip() for line in text.split("\n") if line.strip())
+    return hashlib.sha1(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def draft_bucket(draft: CardDraft) -> Bucket:
+    """The bucket a new person from this card starts in: its X-TIECRM-BUCKET if valid, else unsorted."""
+    text = draft.tiecrm.get("bucket", "")
+    if text.strip():
+        try:
+            return Bucket.parse(text)
+        except ValueError:
+            pass
+    return Bucket.UNSORTED
+
+
+class PreparedCard(NamedTuple):
+    """One card as matching and storing read it. Plain values only, so a batch pickles as tuples."""
+
+    raw: str
+    digest: str  # card_hash(raw)
+    source: str
+    line: int
+    uid: str | None  # stripped; None when the card has none
+    name: str  # stripped; may be empty
+    # The name says nothing about the person: none at all, or the card's own number or address.
+    named_after_contact: bool
+    org: str
+    title: str
+    birthday: str | None  # Birthday.iso()
+    note: str
+    photo: bytes | None
+    photo_type: str
+    bucket: str  # where a new person from this card starts
+    phones: tuple[tuple[str, str, str], ...]  # (stripped value, label, phone_digits)
+    emails: tuple[tuple[str, str, str], ...]  # (stripped value, label, email_key)
+    addresses: tuple[tuple[str, str], ...]  # (stripped value, label)
+
+
+def prepare_card(draft: CardDraft) -> PreparedCard:
+    """The draft as a PreparedCard (see there)."""
+    return PreparedCard._make(prepared_fields(draft))
+
+
+def prepared_fields(draft: CardDraft) -> tuple:
+    """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes."""
+    name = draft.name.strip()
+    phones = tuple((p.value.strip(), p.label, phone_digits(p.value)) for p in draft.phones)
+    emails = []
+    for email in draft.emails:
+        value = email.value.strip()
+        emails.append((value, email.label, email_key(value)))
+    named_after_contact = name == NO_NAME or any(name == p[0] for p in phones) or any(name == e[0] for e in emails)
+    return (
+        draft.raw,
+        card_hash(draft.raw),
+        draft.source,
+        draft.line,
+        (draft.uid or "").strip() or None,
+        name,
+        named_after_contact,
+        draft.org,
+        draft.title,
+        draft.birthday.iso() if draft.birthday else None,
+        draft.note,
+        draft.photo,
+        draft.photo_type if draft.photo is not None else "",
+        draft_bucket(draft).value if draft.tiecrm else _UNSORTED,
+        phones,
+        tuple(emails),
+        tuple((a.value.strip(), a.label) for a in draft.addresses),
+    )
