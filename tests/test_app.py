@@ -117,6 +117,38 @@ async def test_search_as_you_type_enter_and_escape(repo):
         assert isinstance(app.focused, PeopleList)
 
 
+async def test_a_keystroke_shows_its_matches_before_the_box_is_redrawn(repo):
+    """The list follows the box's text as it changes, not a message later: one frame draws both."""
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one("#search")
+        search.value = "priya"
+        assert shown_names(app) == ["Priya Sharma"]
+        search.value = "brauhaus "
+        assert shown_names(app)[0] == "Jürgen Müller"
+        assert highlighted_name(app) == "Jürgen Müller"
+        search.value = ""
+        assert len(shown_names(app)) == 6
+
+
+async def test_a_search_wider_than_its_box_scrolls_to_its_end_and_back(repo):
+    app = make_app(repo)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        text = "abcdefghijklmnopqrstuvwxyz0123456789" * 2
+        await pilot.press("slash", *text)
+        await pilot.pause()
+        search = app.screen.query_one("#search")
+        assert search.size.width < len(text)
+        assert search.render_line(0).text.rstrip().endswith(text[-20:])
+        assert search.scroll_x == len(text) + 1 - search.size.width
+        await pilot.press(*["backspace"] * (len(text) - 10))
+        await pilot.pause()
+        assert search.scroll_x == 0
+        assert search.render_line(0).text.rstrip() == text[:10]
+
+
 async def test_search_matches_phones_and_notes(repo):
     app = make_app(repo)
     async with app.run_test(size=SIZE) as pilot:

@@ -245,3 +245,45 @@ async def test_an_empty_list_has_no_highlight_and_enter_does_nothing():
         assert widget.highlighted_person is None
         assert app.highlighted == [] and app.selected == []
         assert all(not line.strip() for line in shown_lines(widget))
+
+
+@pytest.mark.asyncio
+async def test_a_shorter_then_longer_list_scrolls_to_its_real_end_and_hides_the_scrollbar_when_it_fits():
+    people = make_people(60)
+    app = ListApp(people)
+    async with app.run_test(size=(80, 12)) as pilot:
+        widget = app.query_one(PeopleList)
+        await pilot.pause()
+        assert widget.show_vertical_scrollbar
+        widget.set_people(people[:5])
+        await pilot.pause()
+        assert widget.virtual_size.height == 5
+        assert not widget.show_vertical_scrollbar
+        assert [line.split("  ")[0].strip() for line in shown_lines(widget)[:5]] == [p.name for p in people[:5]]
+        widget.set_people(people, first=True)
+        await pilot.pause()
+        assert widget.show_vertical_scrollbar
+        assert widget.cursor == 0
+        await pilot.press("G")
+        await pilot.pause()
+        assert widget.scroll_y == widget.max_scroll_y == 60 - widget.size.height
+        assert shown_lines(widget)[-1].startswith(f" {people[-1].name}")
+
+
+@pytest.mark.asyncio
+async def test_the_highlighted_row_is_drawn_anew_when_the_list_gains_or_loses_focus():
+    app = ListApp(make_people(5))
+    async with app.run_test(size=(80, 8)) as pilot:
+        widget = app.query_one(PeopleList)
+        await pilot.pause()
+        focused = widget.render_line(0)
+        app.set_focus(None)
+        await pilot.pause()
+        blurred = widget.render_line(0)
+        assert focused.text == blurred.text
+        assert list(focused)[1].style != list(blurred)[1].style
+        plain = list(widget.render_line(1))[1].style
+        assert plain not in (list(focused)[1].style, list(blurred)[1].style)
+        widget.focus()
+        await pilot.pause()
+        assert list(widget.render_line(0))[1].style == list(focused)[1].style

@@ -10,7 +10,8 @@ from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.reactive import reactive
+from textual.geometry import Size
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -33,6 +34,12 @@ class SearchInput(Input):
     """The search box: Escape clears it and hands focus back to the list."""
 
     BINDINGS = [Binding("escape", "clear", "Clear search", id="people.search_clear")]
+
+    # The box's size is fixed by the CSS, never by the width of its text, so the layout of the whole
+    # screen that Input asks for on every keystroke (by setting its scrollable width) moves nothing: it
+    # only redraws every widget before the list can be drawn. The text still scrolls: Input reads this
+    # size directly, and repaints itself when it changes.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def action_clear(self) -> None:
         self.value = ""
@@ -67,7 +74,9 @@ class PeopleScreen(Screen):
         self._total = 0  # everyone in the bucket shown, also while only the first page is read
         self._first_frame_path = os.environ.get(FIRST_FRAME_ENV)
         self._details_for: PersonSummary | None = None
+        self._details_drawn: PersonSummary | None = None
         self._details_pending = False
+        self._filter_drawn: tuple[Bucket | None, int, bool] | None = None  # what the filter line says
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,6 +90,9 @@ class PeopleScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The search runs as the box's text changes, before the box is redrawn, so a keystroke draws the
+        # box and the new list in one frame (Input.Changed would arrive after the box's own frame).
+        self.watch(self.query_one(SearchInput), "value", self._search_changed, init=False)
         self._render_filter()
         self.load_people()
         self.query_one(PeopleList).focus()
@@ -153,8 +165,7 @@ class PeopleScreen(Screen):
 
     # ------------------------------------------------------------ search
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
+    def _search_changed(self, value: str) -> None:
         self._apply_search()
 
     @on(Input.Submitted, "#search")
@@ -170,14 +181,14 @@ class PeopleScreen(Screen):
         if not query:
             shown = self._people
         elif self._index is not None:
-            shown = [self._by_id[i] for i in self._index.search(query) if i in self._by_id]
+            by_id = self._by_id
+            shown = [by_id[i] for i in self._index.search(query) if i in by_id]
         else:
             # The index is still being built in the background: a plain substring match meanwhile.
             needle = query.casefold()
             shown = [p for p in self._people if needle in p.name.casefold()]
-        people_list.set_people(shown, keep_id=keep_id if keep_id is not None else None, today=self.app.today())
-        if query:
-            people_list.cursor = 0
+        # A search puts its best match under the cursor.
+        people_list.set_people(shown, keep_id=keep_id, today=self.app.today(), first=bool(query))
         self._show_details(people_list.highlighted_person)
         self._render_filter(len(shown) if query else None)
 
@@ -204,8 +215,14 @@ class PeopleScreen(Screen):
         person = self._details_for
         pane = self.query_one("#person-details", Static)
         if person is None:
+            self._details_drawn = None
             pane.update("Nobody here yet." if not self._people else "No match.")
             return
+        if person is self._details_drawn:
+            # The same person as read from the same list (a reload reads new ones): a keystroke that keeps
+            # the best match needs no database read and no new pane.
+            return
+        self._details_drawn = person
         detail = self.app.repo.get_person(person.id)
         pane.update(person_details(detail, self.app.today()) if detail else "")
 
@@ -226,11 +243,15 @@ class PeopleScreen(Screen):
     def _render_filter(self, matches: int | None = None) -> None:
         from rich.text import Text
 
+        shown = matches if matches is not None else self._total
+        drawn = (self.bucket, shown, matches is not None)
+        if drawn == self._filter_drawn:
+            return  # a keystroke that finds as many people as the last one leaves the line as it is
+        self._filter_drawn = drawn
         text = Text()
         for bucket in FILTERS:
             label = bucket.title if bucket else "All"
             text.append(f" {label} ", style="reverse bold" if bucket == self.bucket else "dim")
-        shown = matches if matches is not None else self._total
         text.append(f"   {shown} {'match' if matches is not None else 'people'}{'es' if matches is not None and shown != 1 else ''}", style="dim")
         # One line of fixed height (tiecrm.tcss): no layout pass, which would redraw the whole screen.
         self.query_one("#bucket-filter", Static).update(text, layout=False)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from operator import attrgetter, indexOf
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
@@ -27,6 +28,10 @@ BUCKET_TAGS = {
 TAG_WIDTH = max(len(tag) for tag in BUCKET_TAGS.values())
 DAYS_WIDTH = 5  # "999d", "12y", "—"
 RIGHT_WIDTH = 1 + TAG_WIDTH + 1 + DAYS_WIDTH + 1
+
+# Rows drawn are kept for reuse: a search keystroke often shows many of the rows it just showed, and a
+# scroll shows all of them again one line off. Past this many the cache starts afresh.
+ROW_CACHE_SIZE = 1024
 
 _person_id = attrgetter("id")
 
@@ -154,6 +159,7 @@ class PeopleList(ScrollView, can_focus=True):
         self.people: list[PersonSummary] = list(people)
         self._row_of: dict[int, int] | None = None
         self._announced: int | None = None
+        self._rows_drawn: dict[tuple, Strip] = {}
         self.set_reactive(PeopleList.today, today)
         self.virtual_size = Size(0, len(self.people))
 
@@ -165,22 +171,44 @@ class PeopleList(ScrollView, can_focus=True):
         keep_id: int | None = None,
         *,
         today: date | None = None,
+        first: bool = False,
     ) -> None:
-        """Show `people`, keeping the cursor on `keep_id` (else on whoever it was on) when still listed."""
+        """Show `people`, keeping the cursor on `keep_id` (else on whoever it was on) when still listed.
+
+        With `first=True` the cursor goes to the first row instead (a new search puts its best match there).
+        """
         previous = self.highlighted_person
         self.people = list(people)
         self._row_of = None
         if today is not None:
             self.set_reactive(PeopleList.today, today)
-        self.virtual_size = Size(0, len(self.people))
-        wanted = keep_id if keep_id is not None else (previous.id if previous else None)
-        row = self._find_row(wanted) if wanted is not None else None
-        if row is None:
-            row = min(self.cursor, len(self.people) - 1)
+        self._set_height(len(self.people))
+        if first:
+            row = 0
+        else:
+            wanted = keep_id if keep_id is not None else (previous.id if previous else None)
+            row = self._find_row(wanted) if wanted is not None else None
+            if row is None:
+                row = min(self.cursor, len(self.people) - 1)
         self.set_reactive(PeopleList.cursor, self.validate_cursor(row))
         self.refresh()
         self._scroll_to_cursor()
         self._announce()
+
+    def _set_height(self, rows: int) -> None:
+        """Make the scrollable height `rows` lines without a layout pass.
+
+        The list's own size never depends on how many rows it holds (it fills its container), so the
+        layout of the whole screen that setting `virtual_size` asks for would only redraw every widget
+        for nothing; the scroll limits and the scrollbar are updated directly instead. A scrollbar that
+        appears or disappears still asks for its layout itself.
+        """
+        size = Size(0, rows)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(PeopleList.virtual_size, size)
+        if self.is_mounted:
+            self._scroll_update(size)
 
     @property
     def highlighted_person(self) -> PersonSummary | None:
@@ -219,6 +247,10 @@ class PeopleList(ScrollView, can_focus=True):
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, len(self.people) - 1))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rows_drawn.clear()  # the rows' colours may have changed
+
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
@@ -238,8 +270,7 @@ class PeopleList(ScrollView, can_focus=True):
         """Scroll just enough to bring the cursor row on screen."""
         if not self.is_mounted:
             return
-        # The new height has to be known to the scroll limits before scrolling to the end.
-        self._scroll_update(self.virtual_size)
+        # The scroll limits already know the list's height: `_set_height` gives it to them.
         height = self.scrollable_content_region.height
         if height <= 0:
             return
@@ -296,9 +327,21 @@ class PeopleList(ScrollView, can_focus=True):
         row = round(self.scroll_y) + y
         if not 0 <= row < len(self.people):
             return Strip.blank(width, self.get_visual_style().rich_style)
-        return self._render_row(self.people[row], row == self.cursor, width)
+        person = self.people[row]
+        highlighted = row == self.cursor
+        today = self.today or date.today()
+        # What the row shows, and what picks its colours: focus, hover and disabled change the component
+        # styles (`:focus` in the CSS) without a style update.
+        key = (person.name, person.org, person.bucket, person.last_interaction, today, highlighted, width,
+               self.has_focus, self.mouse_hover, self.is_disabled)
+        strip = self._rows_drawn.get(key)
+        if strip is None:
+            if len(self._rows_drawn) >= ROW_CACHE_SIZE:
+                self._rows_drawn.clear()
+            strip = self._rows_drawn[key] = self._render_row(person, highlighted, width, today)
+        return strip
 
-    def _render_row(self, person: PersonSummary, highlighted: bool, width: int) -> Strip:
+    def _render_row(self, person: PersonSummary, highlighted: bool, width: int, today: date) -> Strip:
         """` name  org ........ tag  days ` fitted to `width` cells."""
         # Component colours are blended over the row's own background, cursor or not.
         row_classes = ("people-list--cursor",) if highlighted else ()
@@ -306,16 +349,26 @@ class PeopleList(ScrollView, can_focus=True):
         org_style = self.get_visual_style(*row_classes, "people-list--org").rich_style
         tag_style = self.get_visual_style(*row_classes, "people-list--tag").rich_style
         days_style = self.get_visual_style(*row_classes, "people-list--days").rich_style
-        left: list[Segment] = [Segment(" ", base), Segment(visible(person.name), base)]
+        name = visible(person.name)
+        left: list[Segment] = [Segment(" ", base), Segment(name, base)]
+        left_cells = 1 + cell_len(name)
         if person.org:
-            left += [Segment("  ", base), Segment(visible(person.org), org_style)]
+            org = visible(person.org)
+            left += [Segment("  ", base), Segment(org, org_style)]
+            left_cells += 2 + cell_len(org)
         right = [
             Segment(" ", base),
             Segment(BUCKET_TAGS[person.bucket].rjust(TAG_WIDTH), tag_style),
             Segment(" ", base),
-            Segment(days_label(person, self.today or date.today()).rjust(DAYS_WIDTH), days_style),
+            Segment(days_label(person, today).rjust(DAYS_WIDTH), days_style),
             Segment(" ", base),
         ]
-        left_width = max(0, width - RIGHT_WIDTH)
-        left_strip = Strip(left).crop_extend(0, left_width, base)
+        left_width = width - RIGHT_WIDTH
+        if left_cells <= left_width:
+            # The usual row: the name and organisation fit. One strip, padded in place, the same
+            # segments as the general case below makes.
+            if left_cells < left_width:
+                left.append(Segment(" " * (left_width - left_cells), base))
+            return Strip(left + right, width)
+        left_strip = Strip(left).crop_extend(0, max(0, left_width), base)
         return Strip.join([left_strip, Strip(right)]).crop_extend(0, width, base)
