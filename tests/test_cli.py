@@ -233,3 +233,32 @@ def test_core_modules_do_not_import_textual():
         "assert 'textual' not in sys.modules, 'textual imported by the core'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("argv", "opened"),
+    [([], "default.db"), (["--db", "flag.db"], "flag.db"), (["--db=flag.db"], "flag.db"), (["--db", ""], "default.db")],
+)
+def test_without_a_command_the_app_opens_on_the_chosen_database(argv, opened, tmp_path, monkeypatch):
+    import tiecrm.ui.launch
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TIECRM_DB", str(tmp_path / "default.db"))
+    started = []
+    monkeypatch.setattr(tiecrm.ui.launch, "run_app", lambda path: started.append(path) or 0)
+    assert main(argv) == 0
+    assert [path.name for path in started] == [opened]
+
+
+def test_opening_the_app_builds_no_command_parser(tmp_path):
+    """`tiecrm` and `tiecrm --db PATH` go straight to the app; argparse is left for the commands."""
+    code = (
+        "import sys, tiecrm.ui.launch\n"
+        "tiecrm.ui.launch.run_app = lambda path: 0\n"
+        "from tiecrm.cli import main\n"
+        f"assert main(['--db', {str(tmp_path / 'x.db')!r}]) == 0\n"
+        "assert 'argparse' not in sys.modules\n"
+        f"assert main(['--db', {str(tmp_path / 'x.db')!r}, 'list']) == 0\n"
+        "assert 'argparse' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -384,3 +384,11 @@ def test_summaries_of_more_people_than_one_query_may_name(tmp_path: Path, monkey
         assert [p.minutes_invested for p in repo.list_rows(limit=12)] == [0] * 7 + [10] + [0] * 4
     finally:
         repo.close()
+
+
+def test_has_people_says_whether_anyone_is_stored(repo: Repository) -> None:
+    assert not repo.has_people()
+    ids = people(repo, "Ann", "Bob")
+    assert repo.has_people()
+    repo.merge_people(ids["Ann"], ids["Bob"])
+    assert repo.has_people() and repo.count_people() == 1

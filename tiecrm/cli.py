@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,8 @@ from tiecrm import textsafe
 from tiecrm.domain import Bucket, PersonSummary
 
 if TYPE_CHECKING:  # the timeline module is only needed by the commands that print one
+    import argparse
+
     from tiecrm.timeline import ColdEntry
 
 EXIT_USAGE = 2
@@ -29,6 +30,8 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here, not at the top: opening the app needs no parser (see main)
+
     parser = argparse.ArgumentParser(
         prog="tiecrm",
         description="A keyboard-driven personal CRM. Without a command, opens the app.",
@@ -73,13 +76,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _bucket_arg(text: str) -> Bucket:
+    import argparse
+
     try:
         return Bucket.parse(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _app_database_argument(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """(True, --db value or None) for the plain ways to open the app, `tiecrm` and `tiecrm --db PATH`;
+    (False, None) for anything else, which the parser reads."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return True, argv[1]
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    plain_app, db = _app_database_argument(argv)
+    if plain_app:
+        # Neither importing argparse nor building every command's parser is worth it to learn that
+        # there is no command: the app starts sooner.
+        return _guarded(lambda: _run_app(db))
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
@@ -88,14 +109,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.words += extra
         else:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return _guarded(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        return _run_demo()
+    if args.command is None:
+        return _run_app(args.db)
+    handler = COMMANDS[args.command]
+    with _open_repo(args) as repo:
+        return handler(repo, args) or 0
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a command, turning the failures a user can act on into one line and an exit code."""
     try:
-        if args.command == "demo":
-            return _run_demo()
-        if args.command is None:
-            return _run_app(args)
-        handler = COMMANDS[args.command]
-        with _open_repo(args) as repo:
-            return handler(repo, args) or 0
+        return run()
     except CliError as e:
         print(f"tiecrm: {e}", file=sys.stderr)
         return e.code
@@ -277,12 +307,11 @@ COMMANDS = {
 # ---------------------------------------------------------------- the app
 
 
-def _run_app(args) -> int:
+def _run_app(db: str | None) -> int:
     from tiecrm.store.db import resolve_db_path
-
     from tiecrm.ui.launch import run_app
 
-    return run_app(resolve_db_path(args.db))
+    return run_app(resolve_db_path(db))
 
 
 def _run_demo() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,10 +60,16 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read settings; a missing file gives the defaults, a broken one the defaults plus a problem message."""
     path = path or settings_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError) as e:
+        return Settings(problems=(f"{path}: {e}; using defaults",))
+    import tomllib  # only once there is a file to parse: most people never write one
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
         return Settings(problems=(f"{path}: {e}; using defaults",))
     problems: list[str] = []
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 from itertools import accumulate, chain
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
+# rapidfuzz is imported by the typo lookups and resolve_person that use it: loading it costs more than a
+# whole one-shot search for a number or a short word, and the app draws its first frame without it.
 
 SearchRow = tuple[int, str, str, str, str, str]
 """`(id, name, org, emails, phones, notes)` as `Repository.search_rows()` gives them."""
@@ -302,6 +303,8 @@ class _Words:
 
     def near(self, word: str) -> list[tuple[float, list[int]]]:
         """People holding a word a typo away from `word`, with rapidfuzz's ratio for that word."""
+        from rapidfuzz import fuzz, process
+
         found = process.extract(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
                                 limit=TYPO_WORDS)
         return [(score, self.people[other]) for other, score, _ in found if other != word]
@@ -344,6 +347,8 @@ class _ScannedWords:
         return [self.field.hits(word)]
 
     def near(self, word: str) -> list[tuple[float, list[int]]]:
+        from rapidfuzz import fuzz, process
+
         if self._vocabulary_of is not self.field.hay:
             self._vocabulary = sorted(set(self.field.hay.split()))
             self._vocabulary_of = self.field.hay
@@ -393,6 +398,8 @@ class PeopleIndex:
     def __init__(self, rows: Sequence[SearchRow], *, vocabulary: bool = True) -> None:
         """Without `vocabulary`, name and organisation words are found by scanning their fields:
         a cheaper build for an index that answers one query, slower for each further query."""
+        if vocabulary:
+            import rapidfuzz  # noqa: F401 - an index kept for many queries loads it now, not on a keystroke
         self._vocabulary = vocabulary
         self._build(rows)
 
@@ -655,6 +662,8 @@ def resolve_person(query: str, rows: Sequence[SearchRow]) -> tuple[int | None, l
     exact = [row[0] for row in rows if " ".join(row[1].casefold().split()) == plain]
     if len(exact) == 1:
         return exact[0], exact
+    from rapidfuzz import fuzz, process
+
     ids = [row[0] for row in rows]
     names = [row[1] for row in rows]
     matches = process.extract(fold(text), names, scorer=fuzz.WRatio, processor=_fold_name,

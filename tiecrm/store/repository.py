@@ -164,6 +164,10 @@ class Repository:
             return self._q("SELECT COUNT(*) FROM person")[0][0]
         return self._q("SELECT COUNT(*) FROM person WHERE bucket = ?", (Bucket(bucket).value,))[0][0]
 
+    def has_people(self) -> bool:
+        """Whether anyone is stored: one row looked at, where a count reads the whole table."""
+        return bool(self._q("SELECT EXISTS (SELECT 1 FROM person)")[0][0])
+
     def list_people(self, bucket: Bucket | None = None) -> list[PersonSummary]:
         """Everyone (or one bucket), ordered by bucket, then position, then name."""
         if bucket is None:

@@ -5,14 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 
 from tiecrm.clock import local_date, utc_now
 from tiecrm.config import Settings, keymap_path, load_settings
-from tiecrm.store.repository import Repository
-from tiecrm.ui.commands import TieCommands
 from tiecrm.ui.keymap import load_keymap
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tiecrm.store.repository import Repository
+
+
+def _tie_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens rather than at start-up (as
+    Textual does with its own system commands)."""
+    from tiecrm.ui.commands import TieCommands
+
+    return TieCommands
 
 
 class TieCrmApp(App[None]):
@@ -33,7 +46,7 @@ class TieCrmApp(App[None]):
 
     CSS_PATH = "tiecrm.tcss"
     TITLE = "tiecrm"
-    COMMANDS = App.COMMANDS | {TieCommands}
+    COMMANDS = App.COMMANDS | {_tie_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("n", "quick_add", "Note", id="app.quick_add"),
@@ -78,13 +91,15 @@ class TieCrmApp(App[None]):
             self.set_keymap(keymap)
         for problem in (*problems, *self.settings.problems):
             self.notify(problem, title="Settings", severity="warning", markup=False)
-        if self.repo.count_people() == 0:
+        if not self.repo.has_people():
             # Imported only when needed: its Markdown widget costs a tenth of a second at start-up.
             from tiecrm.ui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
         else:
-            self._announce_going_cold()
+            # After the people are on screen: counting who is going cold loads the time-invested
+            # aggregates and reads every interaction, which the first frame need not wait for.
+            self.call_after_refresh(self._announce_going_cold)
 
     def _announce_going_cold(self) -> None:
         s = self.settings

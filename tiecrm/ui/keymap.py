@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 
@@ -12,10 +11,16 @@ def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
     A missing file is an empty keymap; a broken one is reported, never fatal.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}, []
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [f"{path}: {e}"]
+    import tomllib  # only once there is a file to parse: most people never write one
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
         return {}, [f"{path}: {e}"]
     table = data.get("keymap", data)
     keymap: dict[str, str] = {}
