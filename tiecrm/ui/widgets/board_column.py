@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -9,12 +11,17 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widgets import Static
 
 from tiecrm.domain import Bucket
 from tiecrm.ui.format import minutes_label
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT, COLD_MARK, CardFaces, fit
+
+
+LINES_KEPT = 2048
+"""Card lines a column keeps drawn: a few screens' worth, so scrolling back and forth reuses them too."""
 
 
 class CardList(ScrollView):
@@ -48,6 +55,11 @@ class CardList(ScrollView):
         self.lifted_id: int | None = None
         self.placeholder: int | None = None
         self._styles: dict[str, Style] | None = None
+        # What each card row in view showed when last drawn: a redraw repaints only the rows that differ.
+        self._drawn: dict[int, tuple[int | None, str]] = {}
+        # Card lines already drawn, by (person, line of the card, highlight), at `_lines_width` cells.
+        self._lines: dict[tuple[int, int, str], Strip] = {}
+        self._lines_width = 0
 
     # -- what is drawn --------------------------------------------------------------------------
 
@@ -58,22 +70,93 @@ class CardList(ScrollView):
         cursor: int | None = None,
         lifted_id: int | None = None,
         placeholder: int | None = None,
+        everything: bool = False,
     ) -> None:
         """Draw these people (board order), the cursor at a shown index, a lifted card, a drop slot.
 
-        `placeholder` counts drawn cards, the lifted one included when it is in this column.
+        `placeholder` counts drawn cards, the lifted one included when it is in this column. Only the
+        card rows in view whose person or highlight changed are repainted; `everything` repaints all
+        of them (what a card says changed: names, last contacts, warmth, the day).
         """
         self.ids = ids
         self.cursor = cursor
         self.lifted_id = lifted_id
         self.placeholder = placeholder
         rows = len(ids) + (1 if placeholder is not None else 0)
-        self.virtual_size = Size(0, rows * CARD_HEIGHT)
-        self._styles = None  # the column's highlight may have changed its background
-        self.refresh()
+        self._set_content_height(rows * CARD_HEIGHT)
+        if everything:
+            self.refresh()
+        else:
+            self._repaint_changed_rows()
+
+    def _set_content_height(self, height: int) -> None:
+        """Make the list `height` lines long, without a layout pass or a repaint of every card when the
+        scrollbar neither comes nor goes (setting `virtual_size` would do both)."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return
+        viewport = self.container_size.height
+        if not viewport or (height > viewport) != self.show_vertical_scrollbar:
+            self.virtual_size = size  # the cards get narrower or wider: lay them out again
+            return
+        self.set_reactive(CardList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            # One card more or less seldom moves the thumb by a cell: only the cells that would look
+            # different are repainted (in fifty thousand cards, mostly none).
+            looked = _thumb(bar, bar.window_virtual_size)
+            bar.set_reactive(ScrollBar.window_virtual_size, height)
+            looks = _thumb(bar, height)
+            if len(looks) != len(looked):
+                bar.refresh()
+            else:
+                width = bar.size.width
+                changed = [Region(0, row, width, 1) for row, (a, b) in enumerate(zip(looked, looks)) if a != b]
+                if changed:
+                    bar.refresh(*changed)
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if repaint and not regions:
+            # Everything is repainted (new styles, a new theme, new card text): nothing drawn is reused.
+            self._styles = None
+            self._drawn.clear()
+            self._lines.clear()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _row_key(self, drawn: int) -> tuple[int | None, str]:
+        """What card row `drawn` shows: (person, highlight); (None, "placeholder") or (None, "") else."""
+        if self.placeholder is not None and drawn == self.placeholder:
+            return None, "placeholder"
+        person_id = self.item_at(drawn)
+        if person_id is None:
+            return None, ""
+        if person_id == self.lifted_id:
+            return person_id, "lifted"
+        index = drawn - (1 if self.placeholder is not None and drawn > self.placeholder else 0)
+        return person_id, "cursor" if index == self.cursor else ""
+
+    def _repaint_changed_rows(self) -> None:
+        top = self.scroll_offset.y // CARD_HEIGHT
+        bottom = (self.scroll_offset.y + self.size.height - 1) // CARD_HEIGHT
+        before = self._drawn
+        now = {drawn: self._row_key(drawn) for drawn in range(top, bottom + 1)}
+        self._drawn = now
+        start: int | None = None
+        # Consecutive changed rows become one region: a move shifts a run of cards, not scattered ones.
+        for drawn in range(top, bottom + 2):
+            changed = drawn <= bottom and before.get(drawn, (-1, "")) != now[drawn]
+            if changed and start is None:
+                start = drawn
+            elif not changed and start is not None:
+                self.refresh_lines(start * CARD_HEIGHT, (drawn - start) * CARD_HEIGHT)
+                start = None
 
     def notify_style_update(self) -> None:
         self._styles = None
+        self._drawn.clear()
+        self._lines.clear()
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -132,8 +215,21 @@ class CardList(ScrollView):
             state = "card--lifted"
         elif index == self.cursor:
             state = "card--cursor"
+        # A move shifts every card below it by a row: their lines are taken as drawn, not drawn again.
+        if width != self._lines_width:
+            self._lines.clear()
+            self._lines_width = width
+        key = (person_id, within, state)
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) >= LINES_KEPT:
+                self._lines.clear()
+            line = self._lines[key] = self._card_line(person_id, within, state, width)
+        return line
+
+    def _card_line(self, person_id: int, within: int, state: str, width: int) -> Strip:
         if within == 0:
-            prefix = "⇅ " if person_id == self.lifted_id else " "
+            prefix = "⇅ " if state == "card--lifted" else " "
             text = fit(prefix + self.faces.name(person_id), width)
             return Strip([Segment(text, self._style(f"{state}:card--name"))], width)
         # The cold mark leads the line, so a narrow column cuts the warmth, never the mark.
@@ -143,6 +239,15 @@ class CardList(ScrollView):
             lead = Segment("   ", self._style(f"{state}:card--meta"))
         segments = [lead, Segment(self.faces.meta(person_id), self._style(f"{state}:card--meta"))]
         return Strip(segments).adjust_cell_length(width, self._style(f"{state}:bg"))
+
+
+def _thumb(bar: ScrollBar, virtual_height: int) -> list[Segment]:
+    """The cells of a vertical scrollbar over a list `virtual_height` lines long, as its renderer draws them."""
+    window = bar.window_size if bar.window_size < virtual_height else 0
+    return bar.renderer.render_bar(
+        size=bar.size.height, virtual_size=virtual_height, window_size=window, position=bar.position,
+        thickness=bar.thickness, vertical=True,
+    ).segments
 
 
 def header_text(bucket: Bucket, count: int, guide: int | None, minutes: int | None, left: int | None) -> Text:
@@ -194,7 +299,8 @@ class BoardColumn(Vertical):
         if self._header_shown == (count, guide, minutes, left):
             return
         self._header_shown = (count, guide, minutes, left)
-        self.header.update(header_text(self.bucket, count, guide, minutes, left))
+        # The header is two lines high whatever it says: no layout pass.
+        self.header.update(header_text(self.bucket, count, guide, minutes, left), layout=False)
         self.header.set_class(guide is not None and count > guide, "-over")
 
     def set_state(self, active: bool, drop_target: bool) -> None:
@@ -207,6 +313,7 @@ class BoardColumn(Vertical):
         if background_changes:
             # The header and the cards are painted over the column's background: restyle them all.
             self.update_node_styles()
+            self.cards.refresh()
         else:
             # Only the border changes: restyling the cards and their scrollbar would redraw them for nothing.
             self.app.stylesheet.update_nodes([self], animate=True)

@@ -1,0 +1,136 @@
+"""The board repaints only what a move changed, and what it shows is what a full repaint would show."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from rich.segment import Segment
+
+from tests.test_board import SIZE, I, N, U, V, make_app, open_board, seed, shown
+from tiecrm.ui.screens import board as board_screen
+from tiecrm.ui.screens.board import BoardScreen
+from tiecrm.ui.widgets.board_card import CARD_HEIGHT
+from tiecrm.ui.widgets.board_column import CardList
+
+# Long enough that Unsorted and Nurture scroll (and have a scrollbar) in a 24-line terminal.
+LAYOUT = {
+    U: [f"Una {n:02d}" for n in range(30)],
+    I: ["Ines Ortega", "Ivo Lind"],
+    N: [f"Nadia {n:02d}" for n in range(14)],
+    V: ["Vera Stone"],
+}
+
+
+def frame(app) -> list[list[Segment]]:
+    """Every cell of the screen as the terminal would get it, styles included."""
+    return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def repainted_from_scratch(pilot) -> list[list[Segment]]:
+    """The screen once every widget has been repainted and laid out again from what it holds now."""
+    for widget in pilot.app.screen.walk_children():
+        widget.refresh(layout=True)
+    await pilot.pause()
+    return frame(pilot.app)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = seed(tmp_path / "long-columns.db", LAYOUT)
+    yield repo
+    repo.close()
+
+
+@pytest.mark.asyncio
+async def test_every_move_shows_what_a_full_repaint_shows(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        keys = [
+            "1", "2", "3", "2",  # triage out of a scrolled Unsorted
+            "pagedown", "1", "G", "3", "g",  # further down the column, and from its end
+            "l", "l", "l", "shift+down", "shift+up", "shift+left", "shift+right",  # carry across
+            "j", "j", "space", "h", "j", "space",  # lift, carry, drop
+            "u", "u", "0",  # undo, and back to Unsorted
+        ]
+        for n, key in enumerate(keys):
+            await pilot.press(key)
+            await pilot.pause()
+            incremental = frame(app)
+            assert incremental == await repainted_from_scratch(pilot), (n, key)
+            for bucket in (U, I, N, V):
+                cards = screen.column(bucket).cards
+                rows = len(cards.ids) + (cards.placeholder is not None)
+                assert cards.virtual_size.height == rows * CARD_HEIGHT
+                if cards.show_vertical_scrollbar:
+                    assert cards.vertical_scrollbar.window_virtual_size == cards.virtual_size.height
+        assert shown(app)[V][-1] != "Vera Stone"  # the keys did move people
+
+
+@pytest.mark.asyncio
+async def test_a_move_repaints_only_the_cards_it_changed(repo, monkeypatch):
+    app = make_app(repo)
+    painted: dict[str, int] = {}
+    render_line = CardList.render_line
+
+    def counting(self, y):
+        painted[self.bucket] = painted.get(self.bucket, 0) + 1
+        return render_line(self, y)
+
+    monkeypatch.setattr(CardList, "render_line", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        await pilot.press("l", "l")  # focus Nadia 00, the top of nurture
+        await pilot.pause()
+        painted.clear()
+        await pilot.press("shift+down")  # swap the top two cards of nurture
+        await pilot.pause()
+        assert painted == {N: 2 * CARD_HEIGHT}
+        # The cursor leaves a card of one column and lands on a card of another, or of the same one.
+        for key, cards_painted in (("h", {N: 1, I: 1}), ("h", {I: 1, U: 1}), ("g", {U: 2})):
+            painted.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert painted == {bucket: n * CARD_HEIGHT for bucket, n in cards_painted.items()}, key
+        painted.clear()
+        await pilot.press("1")  # Unsorted shifts up a card; inner only gains its new last card
+        await pilot.pause()
+        rows_in_view = screen.column(U).cards.size.height
+        assert painted[U] == rows_in_view
+        assert painted[I] == CARD_HEIGHT
+        assert N not in painted and V not in painted
+    assert [p.name for p in repo.list_people(I)][-1] == "Una 00"
+
+
+@pytest.mark.asyncio
+async def test_the_collector_waits_for_the_first_frame_and_always_comes_back(repo, monkeypatch):
+    held_while_loading = []
+    load = BoardScreen._load_first_page
+
+    def watched(self):
+        held_while_loading.append(not gc.isenabled())
+        return load(self)
+
+    monkeypatch.setattr(BoardScreen, "_load_first_page", watched)
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        assert gc.isenabled()
+        await open_board(pilot)  # a short board: read whole before the first frame
+        assert held_while_loading == [True]
+        assert gc.isenabled()
+        await pilot.press("escape")
+        await pilot.pause()
+        # A long board: back on once the first page is drawn, before the rest is read.
+        monkeypatch.setattr(board_screen, "FIRST_PAGE", 4)
+        monkeypatch.setattr(BoardScreen, "_read_all", lambda self: self._release_collector())
+        screen = await open_board(pilot)
+        assert screen.reading
+        assert gc.isenabled()
+        # Closed before its first frame was drawn, the board still hands the collector back.
+        monkeypatch.setattr(BoardScreen, "_read_all", lambda self: None)
+        await pilot.press("escape", "b")
+        assert not gc.isenabled()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert gc.isenabled()
