@@ -75,7 +75,10 @@ def test_the_feed_yields_each_card_prepared_as_this_process_would(corpus: Path) 
     expected = [prepare_card(draft) for path in files for draft in read_vcard_file(path).drafts]
     with CardFeed(files) as feed:
         got = list(feed)
-    assert got == expected and feed.count == len(expected)
+    # A card without a UID brings a random one for the person it may create; the rest is the same.
+    assert all((card.spare_uid is None) == (card.uid is not None) for card in got)
+    assert [card._replace(spare_uid=None) for card in got] == [card._replace(spare_uid=None) for card in expected]
+    assert feed.count == len(expected)
     assert feed.problems == [problem for path in files for problem in read_vcard_file(path).problems]
 
 

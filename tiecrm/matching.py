@@ -161,7 +161,7 @@ def similar_name_pairs(
     - keys made only of short tokens ("Li Na") are only ever equal to themselves.
     """
     ids_by_key, token_lists = _group_by_key(names)
-    new_keys = {key for key, ids in ids_by_key.items() if any(person_id in new_ids for person_id in ids)}
+    new_keys = {key for key, ids in ids_by_key.items() if not new_ids.isdisjoint(ids)}
     if not new_keys:
         return []
     blocks: dict[str, list[str]] = defaultdict(list)

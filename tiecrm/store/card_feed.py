@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
-import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Self
 
 from tiecrm.domain import CardProblem
-from tiecrm.store.prepared import PreparedCard, prepared_fields
-from tiecrm.vcard.reader import UnreadablePathError, stream_vcard_file
+from tiecrm.store.prepared import PreparedCard
+from tiecrm.vcard.reader import UnreadablePathError
 
-BATCH = 250  # cards a message: large enough that pickling is cheap per card, small enough to start soon
 PIPE_BUFFER = 1 << 20
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-_SERVE = f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from tiecrm.store.card_feed import serve; serve()"
 
-# Messages from the reading process, each one pickled tuple:
-#   ("cards", [PreparedCard fields as a plain tuple, ...], [(file, line, warning text), ...])
-#   ("problems", [(file, line, reason), ...])   after the last card of each file
-#   ("unreadable", message)                     a file could not be read; nothing more follows
-#   ("error", traceback text)                   reading failed; nothing more follows
-#   ("done",)
+
+def _serve_command() -> list[str]:
+    """The reading process's command line. `-S` skips the site module (most of a bare start-up); this
+    process's own module path, package root first, stands in for it."""
+    path = [_PACKAGE_ROOT, *(entry for entry in sys.path if entry and entry != _PACKAGE_ROOT)]
+    code = f"import sys; sys.path[:] = {path!r}; from tiecrm.store.card_reader import serve; serve()"
+    return [sys.executable, "-S", "-c", code]
 
 
 def second_core_available() -> bool:
@@ -51,7 +48,7 @@ class CardFeed:
         # The child's stderr, read only if it dies: a file never fills up and blocks it as a pipe could.
         self._errors: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _SERVE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            _serve_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self._errors, bufsize=PIPE_BUFFER,
         )
         assert self._process.stdin is not None
@@ -75,6 +72,7 @@ class CardFeed:
         self._errors.close()
 
     def __iter__(self) -> Iterator[PreparedCard]:
+        # Messages: see tiecrm.store.card_reader.
         stdout = self._process.stdout
         assert stdout is not None
         load, make = pickle.load, PreparedCard._make
@@ -114,44 +112,3 @@ def warning_problem(source: str, line: int, warning: str) -> CardProblem:
         return CardProblem(source, int(number), reason)
     except ValueError:
         return CardProblem(source, line, warning)
-
-
-def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None:
-    """The child's side: read the pickled file list from `requests`, write messages to `out`."""
-    requests = requests or sys.stdin.buffer
-    out = out or sys.stdout.buffer
-    # Reading makes many small objects and no reference cycles: a collection midway only costs time.
-    gc.disable()
-    files = pickle.load(requests)
-    try:
-        for message in _messages(files):
-            pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
-            out.flush()
-    except BrokenPipeError:
-        return  # the importing process has gone (stopped or killed): nothing is waiting for the cards
-    out.flush()
-
-
-def _messages(files: list[str]) -> Iterator[tuple]:
-    try:
-        for path in files:
-            stream = stream_vcard_file(path)
-            cards: list[tuple] = []
-            warnings: list[tuple[str, int, str]] = []
-            for draft in stream.drafts:
-                cards.append(prepared_fields(draft))
-                if draft.warnings:
-                    warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
-                if len(cards) >= BATCH:
-                    yield ("cards", cards, warnings)
-                    cards, warnings = [], []
-            if cards:
-                yield ("cards", cards, warnings)
-            yield ("problems", [(p.file, p.line, p.reason) for p in stream.problems])
-    except UnreadablePathError as error:
-        yield ("unreadable", str(error))
-        return
-    except Exception:  # noqa: BLE001 - any failure must reach the importing process, which rolls back and reports it
-        yield ("error", traceback.format_exc())
-        return
-    yield ("done",)

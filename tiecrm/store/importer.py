@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,22 +10,12 @@ import peewee
 
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
-from tiecrm.store.prepared import NO_NAME, PreparedCard, card_hash, draft_bucket, prepare_card
+from tiecrm.store.prepared import NO_NAME, PreparedCard, card_hash, draft_bucket, new_uid, prepare_card
 
 __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_drafts", "new_uid"]
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
-_VARIANT_DIGITS = "89ab"
-
-
-def new_uid() -> str:
-    """A random (version 4) UUID as text, for a card that brought none."""
-    text = os.urandom(16).hex()
-    # Formatting by hand: uuid.uuid4() costs several times more, which shows at 10,000 cards. The version
-    # digit is 4 and the variant digit one of 8, 9, a, b (its top bits 10), the rest random.
-    variant = _VARIANT_DIGITS[int(text[16], 16) & 3]
-    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{variant}{text[17:20]}-{text[20:]}"
 
 
 def _index_add(index: dict, key: str, entry: object) -> None:
@@ -221,7 +210,7 @@ class BatchImport:
         person_id = self.next_person_id
         self.next_person_id += 1
         uid = card.uid
-        person_uid = uid or new_uid()
+        person_uid = uid or card.spare_uid or new_uid()
         bucket = card.bucket
         position = self.next_position.get(bucket, 0)
         self.next_position[bucket] = position + 1

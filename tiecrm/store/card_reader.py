@@ -1,0 +1,65 @@
+"""The reading process of the import's pipeline: read and prepare cards, send them to the importing process."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import sys
+import traceback
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from tiecrm.store.prepared import prepared_fields
+from tiecrm.vcard.reader import UnreadablePathError, stream_vcard_file
+
+FIRST_BATCH = 50  # the importing process waits for the first cards: send a few at once
+BATCH = 250  # cards a message: large enough that pickling is cheap per card, small enough to keep memory flat
+
+# Messages to the importing process, each one pickled tuple:
+#   ("cards", [PreparedCard fields as a plain tuple, ...], [(file, line, warning text), ...])
+#   ("problems", [(file, line, reason), ...])   after the last card of each file
+#   ("unreadable", message)                     a file could not be read; nothing more follows
+#   ("error", traceback text)                   reading failed; nothing more follows
+#   ("done",)
+
+
+def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None:
+    """The child's side: read the pickled file list from `requests`, write messages to `out`."""
+    requests = requests or sys.stdin.buffer
+    out = out or sys.stdout.buffer
+    # Reading makes many small objects and no reference cycles: a collection midway only costs time.
+    gc.disable()
+    files = pickle.load(requests)
+    try:
+        for message in _messages(files):
+            pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+            out.flush()
+    except BrokenPipeError:
+        return  # the importing process has gone (stopped or killed): nothing is waiting for the cards
+    out.flush()
+
+
+def _messages(files: list[str]) -> Iterator[tuple]:
+    try:
+        for path in files:
+            stream = stream_vcard_file(path)
+            cards: list[tuple] = []
+            warnings: list[tuple[str, int, str]] = []
+            batch = FIRST_BATCH
+            for draft in stream.drafts:
+                cards.append(prepared_fields(draft))
+                if draft.warnings:
+                    warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
+                if len(cards) >= batch:
+                    yield ("cards", cards, warnings)
+                    cards, warnings, batch = [], [], BATCH
+            if cards:
+                yield ("cards", cards, warnings)
+            yield ("problems", [(p.file, p.line, p.reason) for p in stream.problems])
+    except UnreadablePathError as error:
+        yield ("unreadable", str(error))
+        return
+    except Exception:  # noqa: BLE001 - any failure must reach the importing process, which rolls back and reports it
+        yield ("error", traceback.format_exc())
+        return
+    yield ("done",)
