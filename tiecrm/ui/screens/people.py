@@ -63,6 +63,10 @@ class PeopleScreen(Screen):
         Binding("left_square_bracket", "cycle_bucket(-1)", "Prev bucket", id="people.prev_bucket", show=False),
     ]
 
+    # The list has the focus from the start: focusing it after mounting would move the focus after the first
+    # frame (from the search box, the first focusable widget), restyling the list and rebuilding the footer.
+    AUTO_FOCUS = "#people-list"
+
     bucket: reactive[Bucket | None] = reactive(None, init=False)
     """The bucket shown, or None for everyone."""
 
@@ -95,7 +99,6 @@ class PeopleScreen(Screen):
         self.watch(self.query_one(SearchInput), "value", self._search_changed, init=False)
         self._render_filter()
         self.load_people()
-        self.query_one(PeopleList).focus()
         if self._total > len(self._people):
             # A long list: the first frame is drawn before the workers start, as their Python work
             # would hold the interpreter lock while that frame is being made.
@@ -128,10 +131,11 @@ class PeopleScreen(Screen):
         self._people = people
         self._total = total
         self._by_id = {p.id: p for p in people}
-        self._apply_search(keep_id=keep_id)
         if people and self._first_frame_path:
+            # Asked before the detail pane's own call, so the time is taken as soon as the frame is drawn.
             self.call_after_refresh(_write_time, self._first_frame_path)
             self._first_frame_path = None
+        self._apply_search(keep_id=keep_id)
 
     @work(thread=True, exclusive=True, group="people")
     def _load_all(self, bucket: Bucket | None, keep_id: int | None) -> None:

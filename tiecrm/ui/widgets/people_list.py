@@ -30,8 +30,9 @@ DAYS_WIDTH = 5  # "999d", "12y", "—"
 RIGHT_WIDTH = 1 + TAG_WIDTH + 1 + DAYS_WIDTH + 1
 
 # Rows drawn are kept for reuse: a search keystroke often shows many of the rows it just showed, and a
-# scroll shows all of them again one line off. Past this many the cache starts afresh.
-ROW_CACHE_SIZE = 1024
+# scroll shows all of them again one line off. A few screenfuls are enough; past this many the cache
+# starts afresh, as every row kept is a dozen objects the garbage collector walks.
+ROW_CACHE_SIZE = 256
 
 _person_id = attrgetter("id")
 
