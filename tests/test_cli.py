@@ -262,3 +262,12 @@ def test_opening_the_app_builds_no_command_parser(tmp_path):
         "assert 'argparse' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "priya"], ["due"]])
+def test_a_file_that_is_not_a_database_is_one_clear_line(command, capsys, tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 200)
+    code, out, err = run(capsys, "--db", str(path), *command)
+    assert (code, out) == (1, "")
+    assert err == f"tiecrm: cannot open database {path}: file is not a database\n"

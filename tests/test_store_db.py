@@ -122,3 +122,54 @@ def test_current_database_opens_without_the_migration_machinery(tmp_path: Path) 
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
+
+
+def test_a_current_file_opens_for_reading_without_peewee(tmp_path: Path) -> None:
+    path = tmp_path / "current.db"
+    init_db(path).close()
+    code = (
+        "import sys\n"
+        "from tiecrm.store.repository import Repository\n"
+        f"repo = Repository.for_reading({str(path)!r})\n"
+        "assert repo.count_people() == 0 and repo.search_rows() == []\n"
+        "repo.close()\n"
+        "assert 'peewee' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_opening_for_reading_leaves_new_old_and_broken_files_to_init_db(tmp_path: Path) -> None:
+    from tiecrm.store.db import PlainConnection, open_for_reading
+
+    missing = tmp_path / "missing.db"
+    assert open_for_reading(missing) is None and not missing.exists()
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute('CREATE TABLE "schema_version" ("version" INTEGER NOT NULL PRIMARY KEY, "applied_at" DATETIME)')
+    conn.execute("INSERT INTO schema_version VALUES (1, '2025-01-01')")
+    conn.commit()
+    conn.close()
+    assert open_for_reading(old) is None
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 100)
+    assert open_for_reading(broken) is None
+    current = tmp_path / "current.db"
+    init_db(current).close()
+    reader = open_for_reading(current)
+    assert isinstance(reader, PlainConnection)
+    assert reader.execute_sql("SELECT COUNT(*) FROM person").fetchone() == (0,)
+    reader.close()
+
+
+def test_reading_an_older_file_migrates_it_as_opening_does(tmp_path: Path) -> None:
+    from tests.test_store_migrations import build_v1_file
+    from tiecrm.store.migrations import CURRENT_VERSION, schema_version
+
+    path = tmp_path / "v1.db"
+    build_v1_file(path)
+    repo = Repository.for_reading(path)
+    try:
+        assert schema_version(repo.db) == CURRENT_VERSION
+        assert [p.name for p in repo.list_people()] == ["Asha Rao"]
+    finally:
+        repo.close()

@@ -149,8 +149,10 @@ class _open_repo:
         from tiecrm.store.repository import Repository
 
         path = resolve_db_path(self.args.db)
+        # `list` only reads: its store is opened without the write machinery when the file allows.
+        open_repo = Repository.for_reading if self.args.command == "list" else Repository
         try:
-            self.repo = Repository(path)
+            self.repo = open_repo(path)
         except Exception as e:  # noqa: BLE001 - any failure to open becomes one line, no traceback
             raise CliError(f"cannot open database {path}: {e}") from None
         return self.repo

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import peewee
+if TYPE_CHECKING:
+    import peewee
 
-# Models are bound to this proxy; `init_db` points it at the database it opens.
-database_proxy = peewee.DatabaseProxy()
+# peewee is imported where a database is opened through it, not here: a command that only reads opens
+# the file with `open_for_reading` and never loads it (a tenth of `tiecrm list QUERY`'s run).
+
+
+def __getattr__(name: str) -> object:
+    if name == "database_proxy":
+        return _models_proxy()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _models_proxy() -> peewee.DatabaseProxy:
+    """`database_proxy`, the proxy the models are bound to; `init_db` points it at the database it opens."""
+    proxy = globals().get("database_proxy")
+    if proxy is None:
+        import peewee
+
+        proxy = globals()["database_proxy"] = peewee.DatabaseProxy()
+    return proxy
+
 
 DB_ENV = "TIECRM_DB"
 # The schema version the last migration step writes (tiecrm.store.migrations.CURRENT_VERSION; a test holds
@@ -51,6 +71,8 @@ def _create_private_file(path: Path) -> None:
 
 def open_db(path: str | Path) -> peewee.SqliteDatabase:
     """Open (creating if needed) the database file with tiecrm's pragmas, without migrating."""
+    import peewee
+
     path = Path(path)
     if not path.exists():
         _create_private_file(path)
@@ -73,11 +95,48 @@ def init_db(path: str | Path) -> peewee.SqliteDatabase:
 
         # Older (or new, or newer: migrate refuses those) schemas take the full path.
         migrate(db)
-    database_proxy.initialize(db)
+    _models_proxy().initialize(db)
     return db
 
 
-def _stored_schema_version(db: peewee.SqliteDatabase) -> int | None:
+class PlainConnection:
+    """What reading asks of a peewee database, `execute_sql`, over a plain sqlite3 connection."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def execute_sql(self, sql: str, params: tuple | list = ()) -> sqlite3.Cursor:
+        return self._connection.execute(sql, params)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def open_for_reading(path: str | Path) -> PlainConnection | None:
+    """A connection for a command that only reads, opened without peewee; None when the file is missing,
+    unreadable or not at the current schema: `init_db` must create, migrate or report on it first.
+
+    The pragmas `init_db` sets are for writers or persist in the file (WAL); the busy timeout is the same.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    reader = PlainConnection(connection)
+    try:
+        current = _stored_schema_version(reader) == SCHEMA_VERSION
+    except sqlite3.Error:
+        current = False
+    if not current:
+        reader.close()
+        return None
+    return reader
+
+
+def _stored_schema_version(db: peewee.SqliteDatabase | PlainConnection) -> int | None:
     """The version recorded in the file, None when it has no version table (a new file)."""
     exists = db.execute_sql(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()

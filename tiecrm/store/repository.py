@@ -80,6 +80,20 @@ class Repository:
         self.now = now
         self.db = init_db(self.path)
 
+    @classmethod
+    def for_reading(cls, db_path: str | Path, now: Callable[[], datetime] = utc_now) -> Repository:
+        """A repository for a one-shot command that only reads (`tiecrm list`), opened without peewee
+        when the file is at the current schema; nothing may be written through it. Any other file
+        opens as `Repository(db_path)` would, migrations and errors included."""
+        from tiecrm.store.db import open_for_reading
+
+        connection = open_for_reading(db_path)
+        if connection is None:
+            return cls(db_path, now)
+        repo = cls.__new__(cls)
+        repo.path, repo.now, repo.db = Path(db_path), now, connection
+        return repo
+
     def close(self) -> None:
         self.db.close()
 
