@@ -20,8 +20,8 @@ from tiecrm.ui.format import minutes_label
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT, COLD_MARK, CardFaces, fit
 
 
-LINES_KEPT = 2048
-"""Card lines a column keeps drawn: a few screens' worth, so scrolling back and forth reuses them too."""
+LINES_KEPT = 512
+"""Card lines a column keeps drawn: a dozen screens' worth, so scrolling back and forth reuses them too."""
 
 
 class CardList(ScrollView):
@@ -316,4 +316,4 @@ class BoardColumn(Vertical):
             self.cards.refresh()
         else:
             # Only the border changes: restyling the cards and their scrollbar would redraw them for nothing.
-            self.app.stylesheet.update_nodes([self], animate=True)
+            self.app.stylesheet.update_nodes([self], animate=False)
