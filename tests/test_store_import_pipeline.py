@@ -142,3 +142,38 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was_and_its_reader_
     finished = run("finish")
     assert finished.returncode == 0, finished.stderr
     assert "added 3000" in finished.stdout
+
+
+def test_a_large_import_reads_in_a_second_process_and_a_small_one_here(tmp_path: Path, fixed_now,
+                                                                         monkeypatch) -> None:
+    from tiecrm import importing
+
+    started: list[int] = []
+
+    class CountedFeed(CardFeed):
+        def __init__(self, files) -> None:
+            super().__init__(files)
+            started.append(len(files))
+
+    monkeypatch.setattr(importing, "CardFeed", CountedFeed)
+    monkeypatch.setattr(importing, "second_core_available", lambda: True)
+    small, large = tmp_path / "small.vcf", tmp_path / "large.vcf"
+    small.write_bytes(generate_phone_export(20, seed=1))
+    large.write_bytes(generate_phone_export(importing.PIPELINE_MIN_CARDS, seed=2))
+    assert _import(tmp_path / "small.db", [small], importing.PIPELINE_MIN_CARDS, fixed_now)[0].added == 20
+    assert started == []
+    summary = _import(tmp_path / "large.db", [large], importing.PIPELINE_MIN_CARDS, fixed_now)[0]
+    assert summary.added == importing.PIPELINE_MIN_CARDS and started == [1]
+
+
+def test_without_a_second_process_the_cards_are_read_here(tmp_path: Path, fixed_now, monkeypatch) -> None:
+    from tiecrm.store import card_feed
+
+    def refuse(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(card_feed.subprocess, "Popen", refuse)
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(300, seed=4))
+    summary, files, cards, problems, _warnings = _import(tmp_path / "crm.db", [export], 0, fixed_now)
+    assert (summary.added, files, cards, problems) == (300, 1, 300, [])

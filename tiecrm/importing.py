@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,8 +75,7 @@ def import_paths(
         expected += count_cards(path)
         if progress:
             progress("read", n, len(files))
-    pipelined = expected >= pipeline_min_cards and second_core_available()
-    cards: _Cards | CardFeed = CardFeed(files) if pipelined else _Cards(files)
+    cards = _open_cards(files, expected >= pipeline_min_cards)
     store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
     # Reading and matching make many small objects and no reference cycles: a collection midway only
     # costs time.
@@ -94,3 +94,12 @@ def import_paths(
     return ImportReport(summary=summary, files=len(files), cards=cards.count, problems=cards.problems,
                         warnings=cards.warnings)
 
+
+def _open_cards(files: list[Path], large: bool) -> _Cards | CardFeed:
+    """A CardFeed for a large import when a second CPU is there, else the cards read in this process."""
+    if large and sys.executable and second_core_available():
+        try:
+            return CardFeed(files)
+        except OSError:
+            pass  # no second process to be had (a locked-down or embedded Python): read here
+    return _Cards(files)
