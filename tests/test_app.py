@@ -132,6 +132,25 @@ async def test_a_keystroke_shows_its_matches_before_the_box_is_redrawn(repo):
         assert len(shown_names(app)) == 6
 
 
+async def test_the_detail_pane_says_no_match_then_shows_the_best_match_again(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"qqxz")
+        await pilot.pause()
+        assert shown_names(app) == []
+        assert details_text(app) == "No match."
+        await pilot.press("backspace", *"zqq")
+        await pilot.pause()
+        assert details_text(app) == "No match."
+        await pilot.press("escape")
+        await pilot.pause()
+        assert highlighted_name(app) in details_text(app)
+        await pilot.press("slash", *"sam")
+        await pilot.pause()
+        assert "Sam Carter" in details_text(app)
+
+
 async def test_a_search_wider_than_its_box_scrolls_to_its_end_and_back(repo):
     app = make_app(repo)
     async with app.run_test(size=(80, 30)) as pilot:
@@ -416,13 +435,18 @@ async def test_app_opens_on_the_whole_real_corpus(corpus, tmp_path):
 
 async def test_a_long_list_shows_its_first_page_then_everyone(repo, monkeypatch):
     """Past the first page, the rest is read in a worker; the cursor stays on its person after a refresh."""
+    import gc
+
     import tiecrm.ui.screens.people as people_screen
 
     monkeypatch.setattr(people_screen, "FIRST_PAGE", 2)
     app = make_app(repo)
     async with app.run_test(size=SIZE) as pilot:
+        frozen = gc.get_freeze_count()
         await settle(pilot)
         assert shown_names(app) == [p.name for p in repo.list_people()]
+        # The long list and its index are kept out of the garbage collector's full collections.
+        assert gc.get_freeze_count() > frozen
         assert "6 people" in str(app.screen.query_one("#bucket-filter").render())
         await pilot.press("G")
         last = highlighted_name(app)

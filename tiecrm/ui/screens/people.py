@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -78,7 +79,7 @@ class PeopleScreen(Screen):
         self._total = 0  # everyone in the bucket shown, also while only the first page is read
         self._first_frame_path = os.environ.get(FIRST_FRAME_ENV)
         self._details_for: PersonSummary | None = None
-        self._details_drawn: PersonSummary | None = None
+        self._details_drawn: PersonSummary | str | None = None  # the person, or the message, in the pane
         self._details_pending = False
         self._filter_drawn: tuple[Bucket | None, int, bool] | None = None  # what the filter line says
 
@@ -146,6 +147,7 @@ class PeopleScreen(Screen):
     def _all_loaded(self, bucket: Bucket | None, people: list[PersonSummary], keep_id: int | None) -> None:
         if bucket == self.bucket:  # else the bucket changed meanwhile and a newer load is under way
             self._show_people(people, len(people), keep_id)
+            _keep_out_of_collections()
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
@@ -154,6 +156,8 @@ class PeopleScreen(Screen):
 
     def _index_ready(self, index: PeopleIndex) -> None:
         self._index = index
+        if self._total >= FIRST_PAGE:
+            _keep_out_of_collections()
         if self.query_one(SearchInput).value.strip():
             self._apply_search()
 
@@ -185,8 +189,9 @@ class PeopleScreen(Screen):
         if not query:
             shown = self._people
         elif self._index is not None:
-            by_id = self._by_id
-            shown = [by_id[i] for i in self._index.search(query) if i in by_id]
+            # The index may know people this list does not show (another bucket): `get` gives them as
+            # None and `filter` drops them, with no Python loop over the thousands a short query finds.
+            shown = list(filter(None, map(self._by_id.get, self._index.search(query))))
         else:
             # The index is still being built in the background: a plain substring match meanwhile.
             needle = query.casefold()
@@ -218,16 +223,17 @@ class PeopleScreen(Screen):
         self._details_pending = False
         person = self._details_for
         pane = self.query_one("#person-details", Static)
-        if person is None:
-            self._details_drawn = None
-            pane.update("Nobody here yet." if not self._people else "No match.")
+        shown: PersonSummary | str = person if person is not None else (
+            "Nobody here yet." if not self._people else "No match.")
+        if shown is self._details_drawn or (isinstance(shown, str) and shown == self._details_drawn):
+            # The same person as read from the same list (a reload reads new ones), or the same message: a
+            # keystroke that keeps the best match, or still finds nobody, needs no read and no new pane.
             return
-        if person is self._details_drawn:
-            # The same person as read from the same list (a reload reads new ones): a keystroke that keeps
-            # the best match needs no database read and no new pane.
+        self._details_drawn = shown
+        if isinstance(shown, str):
+            pane.update(shown)
             return
-        self._details_drawn = person
-        detail = self.app.repo.get_person(person.id)
+        detail = self.app.repo.get_person(shown.id)
         pane.update(person_details(detail, self.app.today()) if detail else "")
 
     # ------------------------------------------------------------ filter
@@ -259,6 +265,14 @@ class PeopleScreen(Screen):
         text.append(f"   {shown} {'match' if matches is not None else 'people'}{'es' if matches is not None and shown != 1 else ''}", style="dim")
         # One line of fixed height (tiecrm.tcss): no layout pass, which would redraw the whole screen.
         self.query_one("#bucket-filter", Static).update(text, layout=False)
+
+
+def _keep_out_of_collections() -> None:
+    """Put everything alive now, a long list and its search index among it, out of the garbage collector's
+    reach. They live until the next reload, and a full collection walking every person and index entry
+    would stall a keystroke for a tenth of a second or more. Frozen objects are still freed as soon as
+    nothing refers to them; only reference cycles alive at this moment stay until the process ends."""
+    gc.freeze()
 
 
 def _write_time(path: str) -> None:
