@@ -19,6 +19,8 @@ from tiecrm.domain import Bucket
 from tiecrm.ui.format import minutes_label
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT, COLD_MARK, CardFaces, fit
 
+PLACEHOLDER = "placeholder"
+"""The highlight of the row where a lifted card would land."""
 
 LINES_KEPT = 512
 """Card lines a column keeps drawn: a dozen screens' worth, so scrolling back and forth reuses them too."""
@@ -111,13 +113,16 @@ class CardList(ScrollView):
                 bar.refresh()
             else:
                 width = bar.size.width
-                changed = [Region(0, row, width, 1) for row, (a, b) in enumerate(zip(looked, looks)) if a != b]
+                changed = [Region(0, row, width, 1) for row, cells in enumerate(zip(looked, looks))
+                           if cells[0] != cells[1]]
                 if changed:
                     bar.refresh(*changed)
         if self.scroll_y > self.max_scroll_y:
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
 
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
         if repaint and not regions:
             # Everything is repainted (new styles, a new theme, new card text): nothing drawn is reused.
             self._styles = None
@@ -126,18 +131,20 @@ class CardList(ScrollView):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _row_key(self, drawn: int) -> tuple[int | None, str]:
-        """What card row `drawn` shows: (person, highlight); (None, "placeholder") or (None, "") else."""
+        """What card row `drawn` shows: (person, highlight: "", "card--cursor" or "card--lifted"), the
+        placeholder as (None, PLACEHOLDER), empty space as (None, "")."""
         if self.placeholder is not None and drawn == self.placeholder:
-            return None, "placeholder"
+            return None, PLACEHOLDER
         person_id = self.item_at(drawn)
         if person_id is None:
             return None, ""
         if person_id == self.lifted_id:
-            return person_id, "lifted"
+            return person_id, "card--lifted"
         index = drawn - (1 if self.placeholder is not None and drawn > self.placeholder else 0)
-        return person_id, "cursor" if index == self.cursor else ""
+        return person_id, "card--cursor" if index == self.cursor else ""
 
     def _repaint_changed_rows(self) -> None:
+        """Repaint the card rows in view that show another person or highlight than when last drawn."""
         top = self.scroll_offset.y // CARD_HEIGHT
         bottom = (self.scroll_offset.y + self.size.height - 1) // CARD_HEIGHT
         before = self._drawn
@@ -203,18 +210,12 @@ class CardList(ScrollView):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         drawn, within = divmod(self.scroll_offset.y + y, CARD_HEIGHT)
-        if self.placeholder is not None and drawn == self.placeholder:
+        person_id, state = self._row_key(drawn)
+        if state == PLACEHOLDER:
             text = " ┄┄ drop here ┄┄" if within == 0 else ""
             return Strip([Segment(fit(text, width), self._style("placeholder"))], width)
-        person_id = self.item_at(drawn)
         if person_id is None:
             return Strip.blank(width, self._style("base"))
-        index = drawn - (1 if self.placeholder is not None and drawn > self.placeholder else 0)
-        state = ""
-        if person_id == self.lifted_id:
-            state = "card--lifted"
-        elif index == self.cursor:
-            state = "card--cursor"
         # A move shifts every card below it by a row: their lines are taken as drawn, not drawn again.
         if width != self._lines_width:
             self._lines.clear()
@@ -242,7 +243,7 @@ class CardList(ScrollView):
 
 
 def _thumb(bar: ScrollBar, virtual_height: int) -> list[Segment]:
-    """The cells of a vertical scrollbar over a list `virtual_height` lines long, as its renderer draws them."""
+    """The cells of a vertical scrollbar over `virtual_height` lines, as its renderer draws them."""
     window = bar.window_size if bar.window_size < virtual_height else 0
     return bar.renderer.render_bar(
         size=bar.size.height, virtual_size=virtual_height, window_size=window, position=bar.position,
