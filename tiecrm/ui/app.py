@@ -98,8 +98,9 @@ class TieCrmApp(App[None]):
             self.push_screen(WelcomeScreen())
         else:
             # After the people are on screen: counting who is going cold loads the time-invested
-            # aggregates and reads every interaction, which the first frame need not wait for.
-            self.call_after_refresh(self._announce_going_cold)
+            # aggregates and reads every interaction, which the first frame need not wait for. Queued
+            # from the first refresh's callbacks, so it also comes after the screen's own ones.
+            self.call_after_refresh(self.call_after_refresh, self._announce_going_cold)
 
     def _announce_going_cold(self) -> None:
         s = self.settings
