@@ -8,6 +8,7 @@ from operator import attrgetter, indexOf
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -161,6 +162,7 @@ class PeopleList(ScrollView, can_focus=True):
         self._row_of: dict[int, int] | None = None
         self._announced: int | None = None
         self._rows_drawn: dict[tuple, Strip] = {}
+        self._row_styles: dict[tuple[bool, bool, bool, bool], tuple[Style, Style, Style, Style]] = {}
         self.set_reactive(PeopleList.today, today)
         self.virtual_size = Size(0, len(self.people))
 
@@ -250,7 +252,9 @@ class PeopleList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._rows_drawn.clear()  # the rows' colours may have changed
+        # The rows' colours may have changed.
+        self._row_styles.clear()
+        self._rows_drawn.clear()
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
@@ -331,25 +335,37 @@ class PeopleList(ScrollView, can_focus=True):
         person = self.people[row]
         highlighted = row == self.cursor
         today = self.today or date.today()
-        # What the row shows, and what picks its colours: focus, hover and disabled change the component
-        # styles (`:focus` in the CSS) without a style update.
-        key = (person.name, person.org, person.bucket, person.last_interaction, today, highlighted, width,
-               self.has_focus, self.mouse_hover, self.is_disabled)
+        # What picks the row's colours: focus, hover and disabled change the component styles (`:focus`
+        # in the CSS) without a style update.
+        look = (highlighted, self.has_focus, self.mouse_hover, self.is_disabled)
+        key = (person.name, person.org, person.bucket, person.last_interaction, today, width, look)
         strip = self._rows_drawn.get(key)
         if strip is None:
             if len(self._rows_drawn) >= ROW_CACHE_SIZE:
                 self._rows_drawn.clear()
-            strip = self._rows_drawn[key] = self._render_row(person, highlighted, width, today)
+            styles = self._row_styles.get(look)
+            if styles is None:
+                styles = self._row_styles[look] = self._styles_for_row(highlighted)
+            strip = self._rows_drawn[key] = self._render_row(person, styles, width, today)
         return strip
 
-    def _render_row(self, person: PersonSummary, highlighted: bool, width: int, today: date) -> Strip:
-        """` name  org ........ tag  days ` fitted to `width` cells."""
+    def _styles_for_row(self, highlighted: bool) -> tuple[Style, Style, Style, Style]:
+        """The row's own style, then the organisation's, the tag's and the days' (asked once per look, not
+        for every row drawn)."""
         # Component colours are blended over the row's own background, cursor or not.
         row_classes = ("people-list--cursor",) if highlighted else ()
-        base = self.get_visual_style(*row_classes).rich_style
-        org_style = self.get_visual_style(*row_classes, "people-list--org").rich_style
-        tag_style = self.get_visual_style(*row_classes, "people-list--tag").rich_style
-        days_style = self.get_visual_style(*row_classes, "people-list--days").rich_style
+        return (
+            self.get_visual_style(*row_classes).rich_style,
+            self.get_visual_style(*row_classes, "people-list--org").rich_style,
+            self.get_visual_style(*row_classes, "people-list--tag").rich_style,
+            self.get_visual_style(*row_classes, "people-list--days").rich_style,
+        )
+
+    def _render_row(
+        self, person: PersonSummary, styles: tuple[Style, Style, Style, Style], width: int, today: date
+    ) -> Strip:
+        """` name  org ........ tag  days ` fitted to `width` cells."""
+        base, org_style, tag_style, days_style = styles
         name = visible(person.name)
         left: list[Segment] = [Segment(" ", base), Segment(name, base)]
         left_cells = 1 + cell_len(name)
