@@ -359,3 +359,24 @@ def test_field_filtered_rows_rank_the_corpus_exactly_like_all_rows(tmp_path):
             assert PeopleIndex(filtered, vocabulary=False).search(query) == built.search(query), query
     finally:
         repo.close()
+
+
+def test_resolving_a_person_needs_names_only(tmp_path, fixed_now):
+    from tiecrm.domain import CardDraft, Email, Phone
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "resolve.db", now=lambda: fixed_now)
+    try:
+        repo.import_drafts([
+            CardDraft(name=name, raw=f"BEGIN:VCARD\nFN:{name}\nEND:VCARD", phones=[Phone(p) for p in phones],
+                      emails=[Email(e) for e in emails], note=note)
+            for name, phones, emails, note in FILTER_PEOPLE
+        ])
+        names_only = repo.search_rows(search.NAMES_ONLY)
+        full = repo.search_rows()
+        assert [row[:3] for row in names_only] == [row[:3] for row in full]
+        assert {row[3:] for row in names_only} == {("", "", "")}
+        for query in ("maria", "Maria Keller", "kelr", "jonas", "chloe martin", "rao", "1", "#2", "nobody", "ana"):
+            assert resolve_person(query, names_only) == resolve_person(query, full), query
+    finally:
+        repo.close()

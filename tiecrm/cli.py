@@ -333,9 +333,9 @@ def _now() -> datetime:
 
 def _resolve(repo, query: str) -> PersonSummary:
     """Find PERSON by id or fuzzy name; when ambiguous, list the candidates and change nothing."""
-    from tiecrm.search import resolve_person
+    from tiecrm.search import NAMES_ONLY, resolve_person
 
-    person_id, candidates = resolve_person(query, repo.search_rows())
+    person_id, candidates = resolve_person(query, repo.search_rows(NAMES_ONLY))
     if person_id is not None:
         return repo.get_summary(person_id)
     if not candidates:

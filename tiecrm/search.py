@@ -634,6 +634,10 @@ def field_filter(query: str) -> FieldFilter:
     )
 
 
+# What resolve_person reads: ids and names, no contact field at all.
+NAMES_ONLY = FieldFilter(words=(), unsure="", emails=False, phones=False, notes=False)
+
+
 def _phone_digits(query: str) -> str | None:
     """The digits of a query that looks like a phone number (`+91 98450-55`), else None."""
     text = query.strip()
