@@ -326,6 +326,9 @@ def test_rows_left_out_by_a_field_filter_change_no_answer(tmp_path, fixed_now):
         assert kept["Ben Okafor"][5] == "Ｋｅｌｌｅｒ in full width"  # not the older "lunch with keller"
         assert kept["Dev Rao"][3:] == ("dev`rao@x.in", "", "line one\nline two keller")
         assert repo.search_rows(search.field_filter("4930"))[0][4] == "+49 30 1234 5678"
+        # Upper case in a text never hides a word: "MARIA" may match "maria".
+        assert {row[1]: row for row in repo.search_rows(search.field_filter("maria"))}["Maria Keller"][3] == (
+            "MARIA.K@web.de")
     finally:
         repo.close()
 

@@ -61,11 +61,13 @@ def _chunks(ids: Sequence[int]) -> list[tuple[int, ...]]:
 def _might_hold(column: str, only: FieldFilter) -> tuple[str, list[str]]:
     """SQL (and its parameters) true where `column` holds one of the filter's words in any ASCII case,
     one of its unsure characters, or any character beyond ASCII (whose folding the filter leaves open)."""
-    terms = [f"instr(lower({column}), ?)" for _ in only.words]
+    # LIKE ignores ASCII case without lower-casing a copy of every text; a `_` in a word matches any
+    # character there, which only lets more texts through.
+    terms = [f"{column} LIKE ?" for _ in only.words]
     terms += [f"instr({column}, ?)" for _ in only.unsure]
     # A text's length counts characters and its blob's bytes: they differ once UTF-8 needs two bytes.
     terms.append(f"length({column}) != length(CAST({column} AS BLOB))")
-    return "(" + " OR ".join(terms) + ")", [*only.words, *only.unsure]
+    return "(" + " OR ".join(terms) + ")", [*(f"%{word}%" for word in only.words), *only.unsure]
 
 
 class NotFoundError(LookupError):
