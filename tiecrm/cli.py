@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -353,6 +352,8 @@ def _minutes(minutes: int) -> str:
 
 
 def _print_json(data) -> None:
+    import json  # only --json output needs it
+
     # ensure_ascii keeps control characters from contacts escaped in the output, never raw.
     json.dump(data, sys.stdout, indent=2, ensure_ascii=True)
     sys.stdout.write("\n")
