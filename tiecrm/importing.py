@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tiecrm.collector import collections_paused
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.store.card_feed import CardFeed, second_core_available, warning_problem
 from tiecrm.store.repository import Repository
@@ -79,16 +79,13 @@ def import_paths(
     store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
     # Reading and matching make many small objects and no reference cycles: a collection midway only
     # costs time.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        summary = repo.import_drafts(cards, cards.problems, source=", ".join(str(p) for p in paths),
-                                     progress=store_progress)
+        with collections_paused():
+            summary = repo.import_drafts(cards, cards.problems, source=", ".join(str(p) for p in paths),
+                                         progress=store_progress)
     finally:
         if isinstance(cards, CardFeed):
             cards.close()
-        if collecting:
-            gc.enable()
     if progress:
         progress("store", cards.count, cards.count)
     return ImportReport(summary=summary, files=len(files), cards=cards.count, problems=cards.problems,

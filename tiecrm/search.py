@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
@@ -11,6 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, chain
 from typing import NamedTuple
+
+from tiecrm.collector import collections_paused
 
 # rapidfuzz is imported by the typo lookups and resolve_person that use it: loading it costs more than a
 # whole one-shot search for a number or a short word, and the app draws its first frame without it.
@@ -406,13 +407,8 @@ class PeopleIndex:
     def _build(self, rows: Iterable[SearchRow]) -> None:
         # Building allocates a few hundred thousand objects that form no cycles; collector passes
         # over them while they are made would be pure overhead.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collections_paused():
             self._build_slots(rows)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _build_slots(self, rows: Iterable[SearchRow]) -> None:
         self._rows: dict[int, SearchRow] = {row[0]: tuple(row) for row in rows}  # type: ignore[misc]

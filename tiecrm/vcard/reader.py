@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tiecrm.collector import collections_paused
 from tiecrm.domain import CardDraft, CardProblem
 from tiecrm.vcard.card import build_draft
 from tiecrm.vcard.decode import DecodedText, decode_vcard_bytes
@@ -72,15 +72,10 @@ class CardStream:
 def read_vcard_bytes(data: bytes, source: str = "") -> ReadResult:
     """Read every card in `data`; one broken card never stops the others."""
     # The reader makes many small objects and no reference cycles: collecting midway only costs time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collections_paused():
         stream = stream_vcard_bytes(data, source)
         drafts = list(stream.drafts)
         return ReadResult(source=source, drafts=drafts, problems=stream.problems, encoding=stream.encoding)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def stream_vcard_bytes(data: bytes, source: str = "") -> CardStream:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -16,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from tiecrm import board_moves
+from tiecrm.collector import CollectorHold
 from tiecrm.board_moves import COLUMNS, KEY_BUCKETS, BoardColumns, Lift, MoveRequest, Step
 from tiecrm.domain import Bucket
 from tiecrm.search import PeopleIndex
@@ -115,7 +115,7 @@ class BoardScreen(Screen):
         self._others_stale = False
         self._status_shown: Text | None = None
         self._counts: dict[Bucket, int] | None = None  # while only the first page is read: the real counts
-        self._collector_held = False
+        self._collector = CollectorHold()
 
     def compose(self) -> ComposeResult:
         self._hold_collector()
@@ -142,14 +142,10 @@ class BoardScreen(Screen):
         and a full collection walks every object the app holds: with 50,000 people loaded that is a
         pause of about 0.2 s before the board appears. It runs once the frame is on screen instead.
         """
-        if gc.isenabled():
-            gc.disable()
-            self._collector_held = True
+        self._collector.hold()
 
     def _release_collector(self) -> None:
-        if self._collector_held:
-            self._collector_held = False
-            gc.enable()
+        self._collector.release()
 
     @property
     def reading(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 
@@ -16,6 +15,7 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from tiecrm.collector import keep_out_of_collections
 from tiecrm.domain import Bucket, PersonSummary
 from tiecrm.search import PeopleIndex
 from tiecrm.ui.format import person_details
@@ -147,7 +147,7 @@ class PeopleScreen(Screen):
     def _all_loaded(self, bucket: Bucket | None, people: list[PersonSummary], keep_id: int | None) -> None:
         if bucket == self.bucket:  # else the bucket changed meanwhile and a newer load is under way
             self._show_people(people, len(people), keep_id)
-            _keep_out_of_collections()
+            keep_out_of_collections()  # the list and its index live until the next reload
 
     @work(thread=True, exclusive=True, group="index")
     def _build_index(self) -> None:
@@ -157,7 +157,7 @@ class PeopleScreen(Screen):
     def _index_ready(self, index: PeopleIndex) -> None:
         self._index = index
         if self._total >= FIRST_PAGE:
-            _keep_out_of_collections()
+            keep_out_of_collections()  # the list and its index live until the next reload
         if self.query_one(SearchInput).value.strip():
             self._apply_search()
 
@@ -265,14 +265,6 @@ class PeopleScreen(Screen):
         text.append(f"   {shown} {'match' if matches is not None else 'people'}{'es' if matches is not None and shown != 1 else ''}", style="dim")
         # One line of fixed height (tiecrm.tcss): no layout pass, which would redraw the whole screen.
         self.query_one("#bucket-filter", Static).update(text, layout=False)
-
-
-def _keep_out_of_collections() -> None:
-    """Put everything alive now, a long list and its search index among it, out of the garbage collector's
-    reach. They live until the next reload, and a full collection walking every person and index entry
-    would stall a keystroke for a tenth of a second or more. Frozen objects are still freed as soon as
-    nothing refers to them; only reference cycles alive at this moment stay until the process ends."""
-    gc.freeze()
 
 
 def _write_time(path: str) -> None:
