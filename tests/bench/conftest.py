@@ -8,6 +8,7 @@ a benchmark would compile tiecrm's modules again (tens of milliseconds) and time
 from __future__ import annotations
 
 import compileall
+import os
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,12 @@ import tiecrm
 def compiled_package() -> None:
     """Compile tiecrm's modules once, as an install does (the __pycache__ folders are ignored by git)."""
     compileall.compile_dir(Path(tiecrm.__file__).parent, quiet=1)
+
+
+@pytest.fixture(autouse=True)
+def print_load_average():
+    """Each benchmark's figures are followed by the machine's load average: on a shared 2-core machine they
+    move with it."""
+    yield
+    if hasattr(os, "getloadavg"):
+        print(f"  [load average {os.getloadavg()[0]:.2f}]")
