@@ -454,3 +454,77 @@ async def test_a_long_list_shows_its_first_page_then_everyone(repo, monkeypatch)
         await settle(pilot)
         assert highlighted_name(app) == last
         assert len(shown_names(app)) == 6
+
+
+async def test_the_footer_is_built_once_at_start_up_and_again_when_its_keys_change(repo, monkeypatch):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from tiecrm.ui.screens.people import SettledFooter
+
+    builds: list[int] = []
+    recompose = Footer.recompose
+
+    async def counted(self):
+        builds.append(1)
+        await recompose(self)
+
+    monkeypatch.setattr(SettledFooter, "recompose", counted)
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert len(builds) == 1
+        assert "Board" in [key.description for key in footer.query(FooterKey)]
+        # The same keys again: nothing rebuilt.
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(builds) == 1
+        # A key remapped: the footer shows the new one.
+        app.set_keymap({"app.board": "ctrl+b"})
+        await pilot.pause()
+        await pilot.pause()
+        assert len(builds) == 2
+        keys = {key.description: key.key for key in footer.query(FooterKey)}
+        assert keys["Board"] == "ctrl+b"
+        # Moving the focus to the search box changes the keys shown (the list's Open is gone).
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Open" not in [key.description for key in footer.query(FooterKey)]
+
+
+async def test_a_collector_hold_given_to_the_app_ends_after_its_first_frame(repo):
+    import gc
+
+    from tiecrm.collector import CollectorHold
+
+    assert gc.isenabled()
+    hold = CollectorHold()
+    hold.hold()
+    app = make_app(repo, collector_hold=hold)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert not hold.held and gc.isenabled()
+    finally:
+        hold.release()
+    assert gc.isenabled()
+
+
+async def test_the_first_frame_with_people_is_stamped_when_asked(repo, tmp_path, monkeypatch):
+    import time
+
+    from tiecrm.ui.screens.people import FIRST_FRAME_ENV
+
+    stamp = tmp_path / "stamp"
+    monkeypatch.setenv(FIRST_FRAME_ENV, str(stamp))
+    start = time.time()
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.first_frame_done
+        assert start <= float(stamp.read_text()) <= time.time()

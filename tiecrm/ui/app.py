@@ -11,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from tiecrm.clock import local_date, utc_now
+from tiecrm.collector import CollectorHold, keep_out_of_collections
 from tiecrm.config import Settings, keymap_path, load_settings
 from tiecrm.ui.keymap import load_keymap
 
@@ -67,7 +68,9 @@ class TieCrmApp(App[None]):
         settings: Settings | None = None,
         keymap_file=None,
         title_suffix: str = "",
+        collector_hold: CollectorHold | None = None,
     ) -> None:
+        """`collector_hold`, when given, is released once the first screen's first frame is drawn."""
         super().__init__()
         self.repo = repo
         self.now = now
@@ -76,6 +79,9 @@ class TieCrmApp(App[None]):
         self._keymap_file = keymap_file or keymap_path()
         if title_suffix:
             self.title = f"tiecrm · {title_suffix}"
+        self._collector_hold = collector_hold
+        self.first_frame_done = False
+        """True once the first frame is on the terminal."""
 
     def get_default_screen(self):
         from tiecrm.ui.screens.people import PeopleScreen
@@ -96,11 +102,29 @@ class TieCrmApp(App[None]):
             from tiecrm.ui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
+            self.call_after_refresh(self.call_after_refresh, self._after_first_frame)
         else:
             # After the people are on screen: counting who is going cold loads the time-invested
             # aggregates and reads every interaction, which the first frame need not wait for. Queued
             # from the first refresh's callbacks, so it also comes after the screen's own ones.
-            self.call_after_refresh(self.call_after_refresh, self._announce_going_cold)
+            self.call_after_refresh(self.call_after_refresh, self._after_first_frame, announce=True)
+
+    def on_ready(self) -> None:
+        # Textual posts Ready right after the first frame is written.
+        self.first_frame_done = True
+        first_frame_drawn = getattr(self.screen, "first_frame_drawn", None)
+        if first_frame_drawn is not None:
+            first_frame_drawn()
+
+    def _after_first_frame(self, announce: bool = False) -> None:
+        if self._collector_hold is not None:
+            # Everything made to start (modules, classes, styles, the first screen) lives as long as the
+            # app: out of the full walks, so that turning the collector back on starts no pass over it.
+            keep_out_of_collections()
+            self._collector_hold.release()
+            self._collector_hold = None
+        if announce:
+            self._announce_going_cold()
 
     def _announce_going_cold(self) -> None:
         s = self.settings

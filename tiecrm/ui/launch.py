@@ -7,22 +7,32 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tiecrm.collector import CollectorHold
+
 
 def run_app(db_path: Path) -> int:
     """Open the app on `db_path` (created if missing)."""
-    from tiecrm.store.repository import Repository
-    from tiecrm.ui.app import TieCrmApp
+    # Importing Textual and building the first screen make a few hundred thousand objects that live as
+    # long as the app; collector passes among them (over a hundred, tens of milliseconds) only delay the
+    # first frame. The app turns the collector back on once that frame is drawn.
+    hold = CollectorHold()
+    hold.hold()
+    try:
+        from tiecrm.store.repository import Repository
+        from tiecrm.ui.app import TieCrmApp
 
-    try:
-        repo = Repository(db_path)
-    except Exception as e:  # noqa: BLE001 - one clear line, no traceback
-        print(f"tiecrm: cannot open database {db_path}: {e}", file=sys.stderr)
-        return 1
-    try:
-        TieCrmApp(repo).run()
+        try:
+            repo = Repository(db_path)
+        except Exception as e:  # noqa: BLE001 - one clear line, no traceback
+            print(f"tiecrm: cannot open database {db_path}: {e}", file=sys.stderr)
+            return 1
+        try:
+            TieCrmApp(repo, collector_hold=hold).run()
+        finally:
+            repo.close()
+        return 0
     finally:
-        repo.close()
-    return 0
+        hold.release()  # the app never drew a frame (an error before it), or has ended
 
 
 def run_demo() -> int:

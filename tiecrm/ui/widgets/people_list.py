@@ -210,8 +210,14 @@ class PeopleList(ScrollView, can_focus=True):
         if size == self.virtual_size:
             return
         self.set_reactive(PeopleList.virtual_size, size)
-        if self.is_mounted:
-            self._scroll_update(size)
+        if not self.is_mounted:
+            return
+        if not self.container_size and rows > self.app.size.height:
+            # Before the first layout, a list taller than the whole terminal will need its scrollbar:
+            # shown now, the first layout makes room for it, where finding it missing would take a
+            # second layout and frame just after the first. Any later layout still decides.
+            self.set_reactive(PeopleList.show_vertical_scrollbar, True)
+        self._scroll_update(size)
 
     @property
     def highlighted_person(self) -> PersonSummary | None:
