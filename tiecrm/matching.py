@@ -6,7 +6,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -164,45 +164,47 @@ def similar_name_pairs(
     new_keys = {key for key, ids in ids_by_key.items() if not new_ids.isdisjoint(ids)}
     if not new_keys:
         return []
-    blocks: dict[str, list[str]] = defaultdict(list)
-    weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
-    for key, tokens in token_lists.items():
-        for token in {token for token in tokens if len(token) >= MIN_BLOCK_TOKEN}:
-            blocks[token].append(key)
-            weights[token] += len(ids_by_key[key])
-    for token in [t for t, weight in weights.items() if weight > SPLIT_BLOCK]:
-        # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its
-        # block to names whose other tokens start, or end, with the same letter.
-        for key in blocks.pop(token):
-            others = list(token_lists[key])
-            others.remove(token)
-            rest = " ".join(others)
-            if not rest:
-                continue  # only the same key could pair with it, and equal keys pair anyway
-            blocks[f"{token}/<{rest[0]}"].append(key)
-            blocks[f"{token}/>{rest[-1]}"].append(key)
-
     key_scores: dict[tuple[str, str], float] = {}
     extract, ratio = process.extract, fuzz.ratio
     # A ratio of at least `threshold` bounds the length difference: 2 * min / (la + lb) >= t.
     reach = max(threshold, 1e-6) / (200 - min(threshold, 100))
-    for members in blocks.values():
+    everyone_new = len(new_keys) == len(ids_by_key)
+    for members in _name_blocks(token_lists, ids_by_key, new_keys):
         if len(members) < 2:
             continue
-        fresh = sorted((member for member in members if member in new_keys), key=len)
-        if not fresh:
+        if len(members) == 2:  # the commonest block: one score, with no window to work out
+            query, other = members
+            if query in new_keys or other in new_keys:
+                score = ratio(query, other, score_cutoff=threshold)
+                if score:
+                    key_scores[(query, other) if query < other else (other, query)] = score
             continue
-        known = sorted((member for member in members if member not in new_keys), key=len)
+        if everyone_new:  # a first import: no known keys, and every member is a query
+            fresh, known = sorted(members, key=len), None
+        else:
+            fresh = sorted((member for member in members if member in new_keys), key=len)
+            if not fresh:
+                continue
+            known = sorted((member for member in members if member not in new_keys), key=len)
         fresh_lengths = [len(member) for member in fresh]
-        known_lengths = [len(member) for member in known]
-        for index, query in enumerate(fresh):
-            size = len(query)
-            # Each pair of new keys once: the later one is inside the earlier one's window (it is symmetric).
-            windows = [fresh[index + 1:bisect_right(fresh_lengths, size / reach + 1e-9)]]
-            if known:
-                windows.append(known[bisect_left(known_lengths, size * reach - 1e-9):
-                                     bisect_right(known_lengths, size / reach + 1e-9)])
-            for window in windows:
+        if known:
+            known_lengths = [len(member) for member in known]
+        count = len(fresh)
+        start = 0
+        while start < count:
+            # Keys of one length share their window's bounds: worked out once per length, not per key.
+            size = fresh_lengths[start]
+            end = bisect_right(fresh_lengths, size, start)
+            upper = bisect_right(fresh_lengths, size / reach + 1e-9, end)
+            near = known[bisect_left(known_lengths, size * reach - 1e-9):
+                         bisect_right(known_lengths, size / reach + 1e-9)] if known else None
+            # Without known keys near, the last new keys of a window have nobody after them to score.
+            for index in range(start, end if near else min(end, upper - 1)):
+                query = fresh[index]
+                # Each pair of new keys once: the later one is inside the earlier one's window (it is symmetric).
+                window = fresh[index + 1:upper]
+                if near:
+                    window += near
                 # Keys are already token-sorted, so plain ratio on them is token_sort_ratio.
                 if len(window) <= SMALL_WINDOW:
                     for other in window:
@@ -212,6 +214,7 @@ def similar_name_pairs(
                     continue
                 for other, score, _ in extract(query, window, scorer=ratio, score_cutoff=threshold, limit=None):
                     key_scores[(query, other) if query < other else (other, query)] = score
+            start = end
     for a, b in shortened_key_pairs(token_lists, new_keys):
         pair = (a, b) if a < b else (b, a)
         key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
@@ -232,6 +235,36 @@ def similar_name_pairs(
                     out.append((a, b, score) if a < b else (b, a, score))
     out.sort()
     return out
+
+
+def _name_blocks(
+    token_lists: dict[str, list[str]], ids_by_key: dict[str, list[int]], new_keys: set[str]
+) -> Iterable[list[str]]:
+    """The blocks of keys that hold a new key (see `similar_name_pairs`)."""
+    # Only blocks holding a new key are ever compared, so only tokens of new keys are blocked on; the
+    # split rule still weighs everyone who shares such a token.
+    wanted = {token for key in new_keys for token in token_lists[key] if len(token) >= MIN_BLOCK_TOKEN}
+    blocks: dict[object, list[str]] = defaultdict(list)
+    weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
+    for key, tokens in token_lists.items():
+        for token in wanted.intersection(tokens):
+            blocks[token].append(key)
+            weights[token] += len(ids_by_key[key])
+    for token in [t for t, weight in weights.items() if weight > SPLIT_BLOCK]:
+        # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its
+        # block to names whose other tokens start, or end, with the same letter.
+        for key in blocks.pop(token):
+            tokens = token_lists[key]
+            if len(tokens) < 2:
+                continue  # only the same key could pair with it, and equal keys pair anyway
+            # The other tokens, joined, start with the first token but this one and end with the last
+            # but this one (tokens are sorted; the first of equal tokens is the one taken out).
+            at = tokens.index(token)
+            first = tokens[1][0] if at == 0 else tokens[0][0]
+            last = tokens[-2][-1] if at == len(tokens) - 1 else tokens[-1][-1]
+            blocks[(token, "<", first)].append(key)
+            blocks[(token, ">", last)].append(key)
+    return blocks.values()
 
 
 def _group_by_key(names: Sequence[tuple[int, str]]) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
@@ -266,14 +299,28 @@ def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -
     Blocked on a shared 3+ character word plus the names' initials, so only names that could be such a
     pair are compared.
     """
-    blocks: dict[str, list[str]] = defaultdict(list)
+    # Only blocks holding a new key are compared: when few keys are new, only theirs are built.
+    wanted = None
+    if len(new_keys) < len(token_lists):
+        wanted = set()
+        for key in new_keys:
+            tokens = token_lists[key]
+            if len(tokens) >= 2:
+                initials = "".join([token[0] for token in tokens])
+                wanted.update((token, initials) for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
+        if not wanted:
+            return set()
+        wanted_tokens = {token for token, _ in wanted}
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, tokens in token_lists.items():
         if len(tokens) < 2:
             continue
-        initials = "".join(token[0] for token in tokens)
+        if wanted is not None and wanted_tokens.isdisjoint(tokens):
+            continue
+        initials = "".join([token[0] for token in tokens])
         for token in set(tokens):
             if len(token) >= MIN_BLOCK_TOKEN:
-                blocks[f"{token}|{initials}"].append(key)
+                blocks[(token, initials)].append(key)
     pairs: set[tuple[str, str]] = set()
     for members in blocks.values():
         if len(members) < 2 or not any(m in new_keys for m in members):
