@@ -11,7 +11,7 @@ from tests.test_board import SIZE, I, N, U, V, make_app, open_board, seed, shown
 from tiecrm.ui.screens import board as board_screen
 from tiecrm.ui.screens.board import BoardScreen
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT
-from tiecrm.ui.widgets.board_column import CardList
+from tiecrm.ui.widgets.board_column import BoardColumn, CardList
 
 # Long enough that Unsorted and Nurture scroll (and have a scrollbar) in a 24-line terminal.
 LAYOUT = {
@@ -134,3 +134,67 @@ async def test_the_collector_waits_for_the_first_frame_and_always_comes_back(rep
         await pilot.press("escape")
         await pilot.pause()
         assert gc.isenabled()
+
+
+@pytest.mark.asyncio
+async def test_focus_lights_the_header_and_leaves_the_borders_alone(repo, monkeypatch):
+    app = make_app(repo)
+    column_lines: dict[str, int] = {}
+    render_line = BoardColumn.render_line
+
+    def counting(self, y):
+        column_lines[self.bucket] = column_lines.get(self.bucket, 0) + 1
+        return render_line(self, y)
+
+    monkeypatch.setattr(BoardColumn, "render_line", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+
+        def header_background(bucket):
+            """The background of the header's second cell on screen."""
+            region = screen.column(bucket).header.region
+            line = app.screen._compositor.render_strips()[region.y]
+            return list(line.crop(region.x + 1, region.x + 2))[0].style.bgcolor
+
+        assert header_background(U) != header_background(I)
+        assert header_background(I) == header_background(N) == header_background(V)
+        column_lines.clear()
+        await pilot.press("l")  # the focus moves to inner circle
+        await pilot.pause()
+        assert header_background(I) != header_background(U)
+        assert header_background(U) == header_background(N)
+        await pilot.press("shift+right", "shift+left")  # carried to nurture and back, the focus following
+        await pilot.pause()
+        assert header_background(I) != header_background(N)
+        # A column's border and background look the same whichever column has the focus.
+        assert column_lines == {}
+
+
+@pytest.mark.asyncio
+async def test_the_collector_waits_for_a_moves_frame(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        await pilot.press("l", "l")  # Nadia 00, the top of nurture
+        await pilot.pause()
+        assert gc.isenabled()
+        screen.action_carry("down")
+        assert not gc.isenabled()  # saved, not drawn yet
+        await pilot.pause()
+        assert gc.isenabled()
+        screen.action_carry("up")
+        screen.action_send("3")  # two moves before one frame (the second to vanity): one hold, handed back once
+        assert not gc.isenabled()
+        await pilot.pause()
+        assert gc.isenabled()
+        # A collector someone else turned off stays off.
+        gc.disable()
+        try:
+            screen.action_send("2")  # back to nurture, at its end
+            await pilot.pause()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        screen.action_cursor("up")  # nothing moved: nothing held
+        assert gc.isenabled()
+    assert [p.name for p in repo.list_people(N)][-1] == "Nadia 00"

@@ -116,6 +116,7 @@ class BoardScreen(Screen):
         self._status_shown: Text | None = None
         self._counts: dict[Bucket, int] | None = None  # while only the first page is read: the real counts
         self._collector = CollectorHold()
+        self._move_collector = CollectorHold()
 
     def compose(self) -> ComposeResult:
         self._hold_collector()
@@ -134,6 +135,7 @@ class BoardScreen(Screen):
 
     def on_unmount(self) -> None:
         self._release_collector()
+        self._move_collector.release()
 
     def _hold_collector(self) -> None:
         """Keep Python's cycle collector off until the first frame is drawn.
@@ -353,6 +355,7 @@ class BoardScreen(Screen):
                 self._message = Text("moves wait until the whole board is read", style="dim")
             self.draw()
             return None
+        self._hold_collector_until_drawn()
         self.app.repo.move(request.person_id, request.bucket, request.position)
         self.board.apply(request)
         bucket, index = board_moves.focus_after(
@@ -370,6 +373,19 @@ class BoardScreen(Screen):
         self.draw({lifted.source, request.bucket})
         self._scroll_to_cursor()
         return request
+
+    def _hold_collector_until_drawn(self) -> None:
+        """Keep the cycle collector off from a move until its frame is on screen.
+
+        Repainting a move makes a few hundred strips, each with a dozen small objects, enough to set off
+        several collections; one that reaches the older generations walks everything the app holds and
+        can take longer than the move itself. The objects are freed by their reference counts anyway,
+        so the collector loses nothing by running once the frame is drawn.
+        """
+        if not self._move_collector.held:
+            self._move_collector.hold()
+            if self._move_collector.held:
+                self.call_after_refresh(self._move_collector.release)
 
     def _cancel_lift(self) -> None:
         if self.lifted is None and self._press is None:

@@ -271,9 +271,9 @@ class BoardColumn(Vertical):
 
     DEFAULT_CSS = """
     BoardColumn { width: 1fr; height: 1fr; border: round $secondary 40%; padding: 0 0; }
-    BoardColumn.-active { border: round $primary; }
     BoardColumn.-drop-target { border: heavy $accent; background: $accent 8%; }
     BoardColumn > .board-header { height: 2; padding: 0 1; }
+    BoardColumn.-active > .board-header { background: $primary 35%; }
     BoardColumn > .board-header.-over { color: $error; }
     """
 
@@ -316,5 +316,6 @@ class BoardColumn(Vertical):
             self.update_node_styles()
             self.cards.refresh()
         else:
-            # Only the border changes: restyling the cards and their scrollbar would redraw them for nothing.
-            self.app.stylesheet.update_nodes([self], animate=False)
+            # The focus shows on the header alone: a border of another colour would repaint every line
+            # of the column (a fifth of a carry), restyling the cards would redraw them for nothing.
+            self.app.stylesheet.update_nodes([self.header], animate=False)
