@@ -258,10 +258,41 @@ def test_opening_the_app_builds_no_command_parser(tmp_path):
         "from tiecrm.cli import main\n"
         f"assert main(['--db', {str(tmp_path / 'x.db')!r}]) == 0\n"
         "assert 'argparse' not in sys.modules\n"
-        f"assert main(['--db', {str(tmp_path / 'x.db')!r}, 'list']) == 0\n"
+        f"assert main(['--db', {str(tmp_path / 'x.db')!r}, 'list', 'priya', '--json']) == 0\n"
+        "assert 'argparse' not in sys.modules\n"  # a plain `list` is read without the parser too
+        f"assert main(['--db', {str(tmp_path / 'x.db')!r}, 'list', '--js']) == 0\n"
         "assert 'argparse' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("argv", [
+    ["list"], ["list", "priya"], ["--db", "x.db", "list", "+49 30"], ["list", "--json", "priya sharma"],
+    ["list", "--bucket", "inner", "priya"], ["list", "pri", "--bucket", "Inner Circle", "--json"],
+    ["list", ""], ["list", " -x"], ["--db", "", "list"], ["--db", "list", "list", "--json", "--json"],
+])
+def test_plain_list_arguments_are_read_as_the_parser_reads_them(argv):
+    from tiecrm.cli import _plain_list_arguments, build_parser
+
+    assert vars(_plain_list_arguments(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["show", "priya"], ["--db=x.db", "list"], ["list", "--js"], ["list", "a", "b"], ["list", "-"],
+    ["list", "--bucket"], ["list", "--bucket", "nowhere"], ["list", "--bucket", "inner", "--bucket", "vanity"],
+    ["list", "-h"], ["--db", "-x", "list"], ["list", "--", "-x"], ["list", "--bucket=inner"],
+])
+def test_other_list_arguments_are_left_to_the_parser(argv):
+    from tiecrm.cli import _plain_list_arguments
+
+    assert _plain_list_arguments(argv) is None
+
+
+def test_a_bad_bucket_for_list_is_still_a_usage_error(capsys, loaded):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", str(loaded), "list", "priya", "--bucket", "nowhere"])
+    assert exit_.value.code == 2
+    assert "unknown bucket 'nowhere'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", [["list"], ["list", "priya"], ["due"]])

@@ -333,6 +333,92 @@ def test_rows_left_out_by_a_field_filter_change_no_answer(tmp_path, fixed_now):
         repo.close()
 
 
+def test_one_search_from_columns_ranks_exactly_like_an_index_of_all_rows(tmp_path, fixed_now):
+    from tiecrm.domain import CardDraft, Email, Phone
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "columns.db", now=lambda: fixed_now)
+    try:
+        people = FILTER_PEOPLE + [
+            # The record separator inside a name or an organisation must not shift anyone's line.
+            ("Sep\x1earated Keller", ["+49 30 999"], [], ""),
+            ("Maria Zurich", [], [], ""),
+            ("Nobody Special", [], [], ""),
+        ]
+        repo.import_drafts([
+            CardDraft(name=name, raw=f"BEGIN:VCARD\nFN:{name}\nEND:VCARD", phones=[Phone(p) for p in phones],
+                      emails=[Email(e) for e in emails], note=note, org="Acme\x1eLabs" if name == "Maria Zurich" else "")
+            for name, phones, emails, note in people
+        ])
+        ids = {p.name: p.id for p in repo.list_people()}
+        repo.log_interaction(ids["Ben Okafor"], 10, note="lunch with keller", at=datetime(2026, 1, 1))
+        repo.log_interaction(ids["Ben Okafor"], 10, note="call about jass", at=datetime(2026, 2, 1))
+        repo.log_interaction(ids["Ana Lima"], 10, note="Telefonat: Wéber", at=datetime(2026, 3, 1))
+        repo.log_interaction(ids["Nobody Special"], 10, note="zurich trip", at=datetime(2026, 3, 1))
+        full = PeopleIndex(repo.search_rows())
+        for query in FILTER_QUERIES + ["sep", "arated", "labs", "acme labs", "zurich maria", "trip", "kellr", "  "]:
+            columns = repo.search_columns(search.field_filter(query))
+            assert search.search_once(query, columns) == full.search(query), query
+        assert search.search_once("keller", repo.search_columns(search.field_filter("keller")))  # finds people
+        columns = repo.search_columns(search.field_filter("keller"))
+        assert columns[0] == sorted(ids.values())
+        assert columns[1].count("\x1e") == len(ids) - 1  # the separator in a name became a space
+        assert columns[4] == {}  # a word is not looked for in phones
+    finally:
+        repo.close()
+
+
+def test_one_search_from_columns_of_an_empty_store(tmp_path):
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "empty.db")
+    try:
+        assert repo.search_columns(search.field_filter("maria")) == ([], "", "", {}, {}, {})
+        assert search.search_once("maria", repo.search_columns(search.field_filter("maria"))) == []
+    finally:
+        repo.close()
+
+
+def test_one_search_from_columns_ranks_a_generated_export_like_an_index(tmp_path):
+    from tests.bench.gen_phone_export import generate_phone_export
+    from tiecrm.importing import import_paths
+    from tiecrm.store.repository import Repository
+
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(600, seed=11))
+    repo = Repository(tmp_path / "generated.db")
+    try:
+        import_paths(repo, [export])
+        rows = repo.search_rows()
+        built = PeopleIndex(rows)
+        queries = _queries_from(rows) + ["maria", "fernandez", "+49 30", "kowalsk", "zurich", "привет", "cafe"]
+        found = 0
+        for query in queries:
+            expected = built.search(query)
+            assert search.search_once(query, repo.search_columns(search.field_filter(query))) == expected, query
+            found += bool(expected)
+        assert found > len(queries) // 2
+    finally:
+        repo.close()
+
+
+def test_one_search_from_columns_ranks_the_corpus_like_an_index(tmp_path):
+    if not CORPUS.is_dir():
+        pytest.skip("the real-export corpus (../shared/vcards) is not present")
+    from tiecrm.importing import import_paths
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "corpus.db")
+    try:
+        import_paths(repo, [CORPUS])
+        built = PeopleIndex(repo.search_rows())
+        for query in _queries_from(repo.search_rows()):
+            assert search.search_once(query, repo.search_columns(search.field_filter(query))) == (
+                built.search(query)), query
+    finally:
+        repo.close()
+
+
 def test_a_field_filter_says_which_fields_a_query_reads():
     assert search.field_filter("maria") == (("maria",), "'`", True, False, True)
     mail = search.field_filter("x@gmail.com")
@@ -383,3 +469,71 @@ def test_resolving_a_person_needs_names_only(tmp_path, fixed_now):
             assert resolve_person(query, names_only) == resolve_person(query, full), query
     finally:
         repo.close()
+
+
+def test_a_typo_lookup_scores_words_as_rapidfuzz_does(tmp_path):
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from tests.bench.gen_phone_export import generate_phone_export
+    from tiecrm.importing import import_paths
+    from tiecrm.store.repository import Repository
+
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(300, seed=3))
+    repo = Repository(tmp_path / "words.db")
+    try:
+        import_paths(repo, [export])
+        names = sorted({word for row in repo.search_rows() for word in query_words(row[1])})
+    finally:
+        repo.close()
+    picker = random.Random(5)
+    # Few letters make many neighbours: some words have more than TYPO_WORDS within the cutoff.
+    letters = "aeioumnrstlkéøß"
+    vocabularies = [names] + [
+        sorted({"".join(picker.choice(letters[:size]) for _ in range(picker.randint(1, 11))) for _ in range(400)})
+        for size in (3, 4, 5, 8, 15) * 4
+    ]
+    checked = found = crowded = 0
+    for vocabulary in vocabularies:
+        words = picker.sample(vocabulary, 15) + ["".join(picker.choice(letters[:4]) for _ in range(picker.randint(4, 9)))
+                                                 for _ in range(15)]
+        for word in words:
+            expected = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=search.TYPO_CUTOFF,
+                                       limit=search.TYPO_WORDS)
+            assert search._nearest_words(word, vocabulary) == [tuple(match) for match in expected], word
+            checked += 1
+            found += len(expected) > 1
+            crowded += len(expected) == search.TYPO_WORDS
+    assert checked == 630 and found > 100 and crowded > 0
+
+
+def test_a_one_off_typo_lookup_in_a_small_store_does_without_rapidfuzz(tmp_path):
+    from tiecrm.store.repository import Repository
+
+    repo = Repository(tmp_path / "small.db")
+    try:
+        from tiecrm.domain import CardDraft
+
+        repo.import_drafts([CardDraft(name=row[1], raw=f"BEGIN:VCARD\nFN:{row[1]}\nEND:VCARD", org=row[2])
+                            for row in ROWS])
+        rows = repo.search_rows()
+    finally:
+        repo.close()
+    expected = PeopleIndex(rows).search("priay")
+    assert len(expected) >= 2
+    code = (
+        "import sys\n"
+        "from tiecrm import search\n"
+        "from tiecrm.store.repository import Repository\n"
+        f"repo = Repository.for_reading({str(tmp_path / 'small.db')!r})\n"
+        "found = search.search_once('priay', repo.search_columns(search.field_filter('priay')))\n"
+        "assert 'rapidfuzz' not in sys.modules\n"
+        "print(found)\n"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == str(expected)

@@ -392,3 +392,22 @@ def test_has_people_says_whether_anyone_is_stored(repo: Repository) -> None:
     assert repo.has_people()
     repo.merge_people(ids["Ann"], ids["Bob"])
     assert repo.has_people() and repo.count_people() == 1
+
+
+def test_list_rows_of_some_people_are_their_list_rows_in_the_order_asked(repo: Repository, fixed_now) -> None:
+    from tiecrm.domain import CardDraft, Phone
+
+    repo.import_drafts([CardDraft(name=name, raw=f"BEGIN:VCARD\nFN:{name}\nEND:VCARD", org=org,
+                                  phones=[Phone("+44 20 7946 0958")])
+                        for name, org in [("Ana Lima", "Acme"), ("Ben Okafor", ""), ("Chloé Martin", "Orange")]])
+    ids = {p.name: p.id for p in repo.list_people()}
+    repo.move(ids["Ben Okafor"], Bucket.INNER)
+    repo.log_interaction(ids["Ben Okafor"], 30, note="coffee", at=datetime(2026, 1, 5, 9, 30))
+    repo.log_interaction(ids["Ben Okafor"], 15, at=datetime(2026, 2, 1, 18, 0))
+    rows = {row.id: row for row in repo.list_rows()}
+    wanted = [ids["Chloé Martin"], 999, ids["Ben Okafor"], ids["Ana Lima"], ids["Ben Okafor"]]
+    found = repo.list_rows_of(wanted)
+    assert found == [rows[i] for i in wanted if i in rows]
+    assert (found[1].minutes_invested, found[1].last_interaction) == (45, datetime(2026, 2, 1, 18, 0))
+    assert found[1].bucket == Bucket.INNER and found[0].org == "Orange" and found[0].phones == ()
+    assert repo.list_rows_of([]) == []

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from tiecrm import textsafe
@@ -93,6 +94,39 @@ def _app_database_argument(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _plain_list_arguments(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The parsed arguments of `[--db PATH] list [QUERY] [--bucket BUCKET] [--json]` written plainly, as the
+    parser would give them; None for anything else (an abbreviation, `--db=PATH`, a bad bucket, help...),
+    which the parser reads. Loading argparse and building every command's parser is a tenth of `list`."""
+    rest = list(argv)
+    db = None
+    if rest[:1] == ["--db"] and len(rest) > 1 and not rest[1].startswith("-"):
+        db, rest = rest[1], rest[2:]
+    if rest[:1] != ["list"]:
+        return None
+    query: str | None = None
+    bucket: Bucket | None = None
+    as_json = False
+    words = iter(rest[1:])
+    for word in words:
+        if word == "--json":
+            as_json = True
+        elif word == "--bucket" and bucket is None:
+            value = next(words, "-")
+            if value.startswith("-"):
+                return None
+            try:
+                bucket = Bucket.parse(value)
+            except ValueError:
+                return None  # the parser says what is wrong
+        elif word.startswith("-") or query is not None:
+            return None
+        else:
+            query = word
+    return SimpleNamespace(db=db, command="list", query="" if query is None else query, bucket=bucket,
+                           json=as_json)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     plain_app, db = _app_database_argument(argv)
@@ -100,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Neither importing argparse nor building every command's parser is worth it to learn that
         # there is no command: the app starts sooner.
         return _guarded(lambda: _run_app(db))
+    listing = _plain_list_arguments(argv)
+    if listing is not None:
+        return _guarded(lambda: _run(listing))
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:
@@ -111,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _guarded(lambda: _run(args))
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace | SimpleNamespace) -> int:
     if args.command == "demo":
         return _run_demo()
     if args.command is None:
@@ -140,7 +177,7 @@ def _guarded(run: Callable[[], int]) -> int:
 class _open_repo:
     """Open the store for one command, turning storage errors into one clear line."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace | SimpleNamespace) -> None:
         self.args = args
 
     def __enter__(self):
@@ -199,17 +236,19 @@ def cmd_export(repo, args) -> int:
 
 def cmd_list(repo, args) -> int:
     if args.query.strip():
-        from tiecrm.search import PeopleIndex, field_filter
+        from tiecrm.search import field_filter, search_once
 
         # Rank first, then read summaries of the hits only: a query names a few people out of thousands.
-        # One query does not repay building the word vocabularies, so the index scans for it instead,
-        # and the store leaves out the emails, phones and notes this query cannot find.
-        rows = repo.search_rows(field_filter(args.query))
-        people = repo.summaries(PeopleIndex(rows, vocabulary=False).search(args.query))
+        # One query does not repay building an index: it scans everyone's names and organisations read
+        # as whole texts, and the store leaves out the emails, phones and notes this query cannot find.
+        columns = repo.search_columns(field_filter(args.query))
+        found = search_once(args.query, columns)
+        # Plain output prints a list row's columns: the contact fields of a full summary are not read.
+        people = repo.summaries(found) if args.json else repo.list_rows_of(found)
         if args.bucket is not None:
             people = [p for p in people if p.bucket == args.bucket]
     else:
-        people = repo.list_people(args.bucket)
+        people = repo.list_people(args.bucket) if args.json else repo.list_rows(args.bucket)
     if args.json:
         _print_json([p.to_json() for p in people])
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
@@ -59,6 +60,9 @@ PHRASE_START_BONUS, PHRASE_WHOLE_BONUS = 20, 100
 TYPO_MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to guess from
 TYPO_CUTOFF = 75.0  # rapidfuzz ratio: one edit in a four-letter word scores 75
 TYPO_WORDS = 25  # at most this many vocabulary words stand in for one mistyped word
+# Up to this many distinct words, a one-query typo lookup scores them itself: it costs less than loading
+# rapidfuzz (measured: about 6 us a word, where loading rapidfuzz takes 18 ms or more).
+SMALL_VOCABULARY = 1500
 INSIDE_MIN_LENGTH = 3  # "an" inside every other name is noise; "ank" inside Priyanka is not
 EMAIL_MIN_LENGTH = 2
 NOTE_MIN_LENGTH = 3
@@ -142,7 +146,12 @@ def word_lines(texts: Sequence[str], *, tidy: bool = True) -> list[str]:
     """
     if not texts:
         return []
-    bulk = _fold(_joined(texts), words=True).encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
+    return _word_lines_of(_joined(texts), tidy=tidy)
+
+
+def _word_lines_of(joined: str, *, tidy: bool) -> list[str]:
+    """`word_lines` of texts already joined by the record separator (none inside a text)."""
+    bulk = _fold(joined, words=True).encode().translate(_ASCII_WORDS, _ASCII_DELETE).decode()
     bulk = (_SEP + bulk + _SEP).replace(_SEP, " \n ")
     if tidy:
         bulk = _collapse_spaces(bulk)
@@ -218,6 +227,20 @@ class _Field:
             # Skip the rest of this person's line: a second occurrence adds nothing.
             pos = find(pattern, offsets[person + 1])
         return found
+
+
+class _SparseField(_Field):
+    """A field only some people have text in (one query's emails, phones or notes): a line for each of
+    them, with their slot. Nobody else could be found in it."""
+
+    __slots__ = ("slots",)
+
+    def __init__(self, slots: list[int], lines: list[str]) -> None:
+        self.slots = slots
+        super().__init__(lines)
+
+    def hits(self, pattern: str) -> list[int]:
+        return list(map(self.slots.__getitem__, super().hits(pattern)))
 
 
 class _LaterField(_Field):
@@ -348,14 +371,50 @@ class _ScannedWords:
         return [self.field.hits(word)]
 
     def near(self, word: str) -> list[tuple[float, list[int]]]:
-        from rapidfuzz import fuzz, process
-
         if self._vocabulary_of is not self.field.hay:
             self._vocabulary = sorted(set(self.field.hay.split()))
             self._vocabulary_of = self.field.hay
-        found = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
-                                limit=TYPO_WORDS)
+        if len(self._vocabulary) <= SMALL_VOCABULARY and "rapidfuzz" not in sys.modules:
+            found = _nearest_words(word, self._vocabulary)
+        else:
+            from rapidfuzz import fuzz, process
+
+            found = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
+                                    limit=TYPO_WORDS)
         return [(score, self.field.hits(f" {other} ")) for other, score, _ in found if other != word]
+
+
+def _nearest_words(word: str, vocabulary: Sequence[str]) -> list[tuple[str, float, int]]:
+    """`rapidfuzz.process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF,
+    limit=TYPO_WORDS)`, the same scores in the same order, worked out here: over a few hundred words
+    this costs less than loading rapidfuzz.
+
+    fuzz.ratio is 100 * (1 - d / (len1 + len2)), d the insertions and deletions that turn one word into
+    the other: len1 + len2 - 2 * their longest common subsequence, found a bit per letter of `word`.
+    """
+    first = len(word)
+    masks: dict[str, int] = {}
+    for bit, char in enumerate(word):
+        masks[char] = masks.get(char, 0) | 1 << bit
+    ones = (1 << first) - 1
+    # d is at least the difference of the lengths: words too much longer or shorter cannot reach the cutoff.
+    max_share = 1 - TYPO_CUTOFF / 100
+    get = masks.get
+    found = []
+    for index, other in enumerate(vocabulary):
+        total = first + len(other)
+        if abs(first - len(other)) > total * max_share:
+            continue
+        row = ones
+        for char in other:
+            matched = row & get(char, 0)
+            row = (row + matched) | (row - matched)
+        common = first - (row & ones).bit_count()
+        score = (1.0 - (total - 2 * common) / total) * 100
+        if score >= TYPO_CUTOFF:
+            found.append((other, score, index))
+    found.sort(key=lambda match: match[1], reverse=True)  # stable: equal scores keep vocabulary order
+    return found[:TYPO_WORDS]
 
 
 def _add(people: dict[str, list[int]], vocabulary: list[str], word: str, slot: int) -> None:
@@ -587,6 +646,56 @@ class PeopleIndex:
             if limit is not None and len(order) >= limit:
                 return order[:limit]
         return order
+
+
+SearchColumns = tuple[list[int], str, str, dict[int, str], dict[int, str], dict[int, str]]
+"""`(ids, names, orgs, emails, phones, notes)` as `Repository.search_columns()` gives them: everyone's id in
+ascending order; their names and their organisations, each joined into one text by the record separator
+(`\x1e`, never inside a name); and by person id, the texts `SearchRow`'s last three fields would hold, for
+the people whose text there may match (everyone else's is empty)."""
+
+
+def search_once(query: str, columns: SearchColumns) -> list[int]:
+    """`PeopleIndex(rows, vocabulary=False).search(query)` for the same people, from their columns.
+
+    One query looks at a few people out of thousands: the rows are never made one by one, nor are
+    the names sorted, and emails, phones and notes are fields of the few people who have text there.
+    """
+    if not columns[0] or not _looked_up_words(query):
+        return []
+    return _OneQuery(columns).search(query)
+
+
+class _OneQuery(PeopleIndex):
+    """A scanning index over `SearchColumns` that answers one search: slots are in id order, not name
+    order, and only the people a query finds are put in alphabetical order. It is never edited."""
+
+    def __init__(self, columns: SearchColumns) -> None:  # noqa: D107 - no PeopleIndex.__init__: nothing to sort
+        ids, names, orgs, emails, phones, notes = columns
+        self._vocabulary = False
+        self._ids = ids  # type: ignore[assignment]
+        self._names = _Field(_word_lines_of(names, tidy=True))
+        self._orgs = _Field(_word_lines_of(orgs, tidy=False))
+        self._emails = self._sparse(emails, lambda texts: word_lines(texts, tidy=False))
+        self._phones = self._sparse(phones, digit_lines)
+        self._notes = self._sparse(notes, lambda texts: word_lines(texts, tidy=False))
+        self._name_words = _ScannedWords(self._names)
+        self._org_words = _ScannedWords(self._orgs)
+
+    def _sparse(self, texts: dict[int, str], lines: Callable[[Sequence[str]], list[str]]) -> _SparseField:
+        ids = self._ids
+        slots, kept = [], []
+        for person_id, text in texts.items():
+            slot = bisect_left(ids, person_id)
+            # Someone added after the names were read has no slot, as they would have no row.
+            if slot < len(ids) and ids[slot] == person_id:
+                slots.append(slot)
+                kept.append(text)
+        return _SparseField(slots, lines(kept))
+
+    def _in_order(self, slots: Iterable[int]) -> list[int]:
+        # Slots are in id order, so a stable sort by name leaves namesakes in id order, as PeopleIndex does.
+        return sorted(sorted(slots), key=self._names.lines.__getitem__)
 
 
 def _looked_up_words(query: str) -> list[str]:

@@ -6,9 +6,13 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tiecrm.domain import Birthday, Bucket, Interaction, Move, PersonSummary
+from tiecrm import domain
+from tiecrm.domain import Birthday, Bucket, PersonSummary
+
+if TYPE_CHECKING:
+    from tiecrm.domain import Interaction, Move
 
 # Joins multi-valued columns in GROUP_CONCAT; a control character no phone or email contains.
 SEPARATOR = "\x1f"
@@ -156,7 +160,7 @@ INTERACTION_COLUMNS = "id, person_id, at, minutes, kind, note"
 
 
 def interaction_from_row(row: Sequence[Any]) -> Interaction:
-    return Interaction(
+    return domain.Interaction(
         id=row[0], person_id=row[1], at=from_db_time(row[2]), minutes=row[3], kind=row[4], note=row[5]
     )
 
@@ -165,7 +169,7 @@ MOVE_COLUMNS = "id, person_id, at, from_bucket, to_bucket, from_position, to_pos
 
 
 def move_from_row(row: Sequence[Any]) -> Move:
-    return Move(
+    return domain.Move(
         id=row[0],
         person_id=row[1],
         at=from_db_time(row[2]),
