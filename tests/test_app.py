@@ -528,3 +528,16 @@ async def test_the_first_frame_with_people_is_stamped_when_asked(repo, tmp_path,
         await pilot.pause()
         assert app.first_frame_done
         assert start <= float(stamp.read_text()) <= time.time()
+
+
+def test_run_app_turns_the_collector_back_on_when_the_database_cannot_be_opened(tmp_path, capsys):
+    import gc
+
+    from tiecrm.ui.launch import run_app
+
+    folder = tmp_path / "not-a-database"
+    folder.mkdir()
+    assert gc.isenabled()
+    assert run_app(folder) == 1
+    assert "cannot open database" in capsys.readouterr().err
+    assert gc.isenabled()

@@ -37,18 +37,23 @@ def run_app(db_path: Path) -> int:
 
 def run_demo() -> int:
     """Open the app on a fresh temporary copy of sample_data; the user's own database is never touched."""
-    from tiecrm.demo import load_sample_data
-    from tiecrm.store.repository import Repository
-    from tiecrm.ui.app import TieCrmApp
-
-    folder = Path(tempfile.mkdtemp(prefix="tiecrm-demo-"))
+    hold = CollectorHold()  # off until the first frame, as in run_app
+    hold.hold()
     try:
-        repo = Repository(folder / "demo.db")
+        from tiecrm.demo import load_sample_data
+        from tiecrm.store.repository import Repository
+        from tiecrm.ui.app import TieCrmApp
+
+        folder = Path(tempfile.mkdtemp(prefix="tiecrm-demo-"))
         try:
-            load_sample_data(repo)
-            TieCrmApp(repo, title_suffix="demo").run()
+            repo = Repository(folder / "demo.db")
+            try:
+                load_sample_data(repo)
+                TieCrmApp(repo, title_suffix="demo", collector_hold=hold).run()
+            finally:
+                repo.close()
         finally:
-            repo.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        return 0
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return 0
+        hold.release()
