@@ -62,6 +62,8 @@ class CardList(ScrollView):
         # Card lines already drawn, by (person, line of the card, highlight), at `_lines_width` cells.
         self._lines: dict[tuple[int, int, str], Strip] = {}
         self._lines_width = 0
+        # (width, scroll offset) while a frame is drawn: both walk the widget's styles, once is enough.
+        self._frame: tuple[int, int] | None = None
 
     # -- what is drawn --------------------------------------------------------------------------
 
@@ -207,9 +209,16 @@ class CardList(ScrollView):
         region = Region(0, index * CARD_HEIGHT, width, CARD_HEIGHT)
         self.scroll_to_region(region, animate=False, immediate=True)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = (self.scrollable_content_region.width, self.scroll_offset.y)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        drawn, within = divmod(self.scroll_offset.y + y, CARD_HEIGHT)
+        width, top = self._frame or (self.scrollable_content_region.width, self.scroll_offset.y)
+        drawn, within = divmod(top + y, CARD_HEIGHT)
         person_id, state = self._row_key(drawn)
         if state == PLACEHOLDER:
             text = " ┄┄ drop here ┄┄" if within == 0 else ""
@@ -284,16 +293,19 @@ class BoardColumn(Vertical):
         self._header_shown: tuple[int, int | None, int | None, int | None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="board-header", id=f"header-{self.bucket.value}")
-        yield CardList(self.bucket, self.faces, id=f"cards-{self.bucket.value}")
+        # Kept at hand: every move asks for them, and a query walks the column's children each time.
+        self._header = Static(classes="board-header", id=f"header-{self.bucket.value}")
+        self._cards = CardList(self.bucket, self.faces, id=f"cards-{self.bucket.value}")
+        yield self._header
+        yield self._cards
 
     @property
     def cards(self) -> CardList:
-        return self.query_one(CardList)
+        return self._cards
 
     @property
     def header(self) -> Static:
-        return self.query_one(".board-header", Static)
+        return self._header
 
     def set_header(self, count: int, guide: int | None, minutes: int | None, left: int | None = None) -> None:
         # Most moves change two headers at most: an unchanged one is not laid out and drawn again.
