@@ -670,7 +670,8 @@ class _OneQuery(PeopleIndex):
     """A scanning index over `SearchColumns` that answers one search: slots are in id order, not name
     order, and only the people a query finds are put in alphabetical order. It is never edited."""
 
-    def __init__(self, columns: SearchColumns) -> None:  # noqa: D107 - no PeopleIndex.__init__: nothing to sort
+    def __init__(self, columns: SearchColumns) -> None:
+        # PeopleIndex.__init__ is not called: there are no slots to sort and no edits to prepare for.
         ids, names, orgs, emails, phones, notes = columns
         self._vocabulary = False
         self._ids = ids  # type: ignore[assignment]
