@@ -460,7 +460,7 @@ async def test_the_footer_is_built_once_at_start_up_and_again_when_its_keys_chan
     from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
 
-    from tiecrm.ui.screens.people import SettledFooter
+    from tiecrm.ui.widgets.settled_footer import SettledFooter
 
     builds: list[int] = []
     recompose = Footer.recompose
