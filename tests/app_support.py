@@ -1,9 +1,12 @@
-"""Builders the app tests share: a real database seeded from real vCard text, and the app on a fixed clock."""
+"""Builders the app tests share: a real database seeded from real vCard text, the app on a fixed clock, and
+keys typed faster than the app handles them."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from textual import events
 
 from tiecrm.domain import Bucket
 from tiecrm.store.repository import Repository
@@ -75,3 +78,11 @@ def seed_repo(path: Path, now: datetime = NOW) -> Repository:
 
 def person_id(repo: Repository, name: str) -> int:
     return next(p.id for p in repo.list_people() if p.name == name)
+
+
+def type_at_once(app, text: str) -> None:
+    """`/` and `text` handed over in one go, as the terminal driver does for a fast typist or tmux send-keys."""
+    for key, char in [("slash", "/"), *((c, c) for c in text)]:
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)

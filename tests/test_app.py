@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.app_support import NOW, person_id, seed_repo
+from tests.app_support import NOW, person_id, seed_repo, type_at_once
 from tiecrm.store.repository import Repository
 from tiecrm.ui.app import TieCrmApp
 from tiecrm.ui.screens.board import BoardScreen
@@ -115,6 +115,20 @@ async def test_search_as_you_type_enter_and_escape(repo):
         assert app.screen.query_one("#search").value == ""
         assert len(shown_names(app)) == 6
         assert isinstance(app.focused, PeopleList)
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_search_box(repo):
+    """`/brauhaus` at once: `b` must not open the board, nor `r` the returns view."""
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_at_once(app, "brauhaus")
+        await pilot.pause()
+        assert isinstance(app.screen, PeopleScreen)
+        assert app.screen.query_one("#search").value == "brauhaus"
+        assert shown_names(app)[0] == "Jürgen Müller"
+        await pilot.press("slash")  # in the box, `/` is text
+        assert app.screen.query_one("#search").value == "brauhaus/"
 
 
 async def test_a_keystroke_shows_its_matches_before_the_box_is_redrawn(repo):

@@ -7,6 +7,7 @@ from itertools import permutations
 
 import pytest
 
+from tests.app_support import type_at_once
 from tiecrm import board_moves
 from tiecrm.board_moves import BoardColumns, MoveRequest, Step, drop, hover, lift, slot_at_line
 from tiecrm.config import Guides, Settings
@@ -432,6 +433,20 @@ async def test_filter_shows_matches_in_every_column_and_drops_between_them(repo)
         await pilot.press("escape")
         assert not screen.board.filtered
         assert shown(app) == columns(repo)
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(repo):
+    """`/lind` at once: `l`, `i`, `n`, `d` are the filter's text, not board keys; `/` in the box is text."""
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        type_at_once(app, "lind")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#board-filter").value == "lind"
+        assert shown(app) == {U: [], I: ["Ivo Lind"], N: [], V: []}
+        await pilot.press("slash")
+        assert screen.query_one("#board-filter").value == "lind/"
 
 
 @pytest.mark.asyncio

@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from tiecrm import board_moves
-from tiecrm.collector import CollectorHold
 from tiecrm.board_moves import COLUMNS, KEY_BUCKETS, BoardColumns, Lift, MoveRequest, Step
+from tiecrm.collector import CollectorHold
 from tiecrm.domain import Bucket
 from tiecrm.search import PeopleIndex
 from tiecrm.timeline import trailing_period
@@ -92,7 +92,7 @@ class BoardScreen(Screen):
         Binding("space", "lift", "Pick up", id="board.lift"),
         Binding("enter", "open", "Open", id="board.open", show=False),
         Binding("u", "undo", "Undo", id="board.undo"),
-        Binding("slash", "filter", "Filter", id="board.filter"),
+        Binding("slash", "filter", "Filter", id="board.filter", priority=True),
         Binding("g,home", "jump('first')", "First", id="board.first", show=False),
         Binding("G,end", "jump('last')", "Last", id="board.last", show=False),
         Binding("pageup", "jump('page_up')", "Page up", id="board.page_up", show=False),
@@ -514,11 +514,15 @@ class BoardScreen(Screen):
 
     # ------------------------------------------------------------ filter
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` is a priority key, as on the people screen (see PeopleScreen.check_action); in the box it is text.
+        return not (action == "filter" and isinstance(self.focused, Input))
+
     def action_filter(self) -> None:
         self._cancel_lift()
         box = self.query_one(BoardFilter)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once: `focus()` waits behind the queued keys
         if self._index is None:
             self._build_index()
 

@@ -63,7 +63,7 @@ class PeopleScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="people.search"),
+        Binding("slash", "focus_search", "Search", id="people.search", priority=True),
         Binding("right_square_bracket", "cycle_bucket(1)", "Bucket", id="people.next_bucket"),
         Binding("left_square_bracket", "cycle_bucket(-1)", "Prev bucket", id="people.prev_bucket", show=False),
     ]
@@ -256,8 +256,14 @@ class PeopleScreen(Screen):
 
     # ------------------------------------------------------------ filter
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` is a priority key so that it moves focus before the keys typed right behind it are handed
+        # on (a fast typist, tmux send-keys): without it those keys go to the list and fire its bindings.
+        # Inside the box it is text.
+        return not (action == "focus_search" and isinstance(self.focused, Input))
+
     def action_focus_search(self) -> None:
-        self.query_one(SearchInput).focus()
+        self.set_focus(self.query_one(SearchInput))  # at once: `focus()` waits behind the queued keys
 
     def action_cycle_bucket(self, step: int) -> None:
         self.bucket = FILTERS[(FILTERS.index(self.bucket) + step) % len(FILTERS)]
