@@ -82,7 +82,7 @@ def person_id(repo: Repository, name: str) -> int:
 
 def type_at_once(app, text: str) -> None:
     """`/` and `text` handed over in one go, as the terminal driver does for a fast typist or tmux send-keys."""
-    for key, char in [("slash", "/"), *((c, c) for c in text)]:
+    for key, char in [("slash", "/"), *(("space" if c == " " else c, c) for c in text)]:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)

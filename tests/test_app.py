@@ -131,6 +131,19 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_search_box(repo):
         assert app.screen.query_one("#search").value == "brauhaus/"
 
 
+async def test_a_burst_that_ends_in_no_match_leaves_no_earlier_person_in_the_pane(repo):
+    """The list announces each new highlight by a message; one still queued when a later key finds nobody
+    must not put its person back in the pane."""
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        type_at_once(app, "brauhaus zqxwv")
+        await pilot.pause()
+        await pilot.pause()
+        assert shown_names(app) == []
+        assert details_text(app) == "No match."
+
+
 async def test_a_keystroke_shows_its_matches_before_the_box_is_redrawn(repo):
     """The list follows the box's text as it changes, not a message later: one frame draws both."""
     app = make_app(repo)

@@ -223,7 +223,9 @@ class PeopleScreen(Screen):
 
     @on(PeopleList.Highlighted)
     def _highlighted(self, event: PeopleList.Highlighted) -> None:
-        self._show_details(self._by_id.get(event.person_id))
+        # The list's highlight now, not the message's: keys typed in a burst can change the list again
+        # (to no match at all) before this message arrives, and its person would come back in the pane.
+        self._show_details(self.query_one(PeopleList).highlighted_person)
 
     @on(PeopleList.Selected)
     def _selected(self, event: PeopleList.Selected) -> None:
