@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+from datetime import timedelta
 
 import pytest
 from rich.segment import Segment
 
-from tests.test_board import SIZE, I, N, U, V, make_app, open_board, seed, shown
+from tests.app_support import type_at_once
+from tests.test_board import NOW, SIZE, I, N, U, V, make_app, open_board, seed, shown
 from tiecrm.ui.screens import board as board_screen
 from tiecrm.ui.screens.board import BoardScreen
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT
@@ -198,3 +200,93 @@ async def test_the_collector_waits_for_a_moves_frame(repo):
         screen.action_cursor("up")  # nothing moved: nothing held
         assert gc.isenabled()
     assert [p.name for p in repo.list_people(N)][-1] == "Nadia 00"
+
+
+@pytest.mark.asyncio
+async def test_card_lines_the_list_finishes_itself_look_as_textual_finishes_them(tmp_path, monkeypatch):
+    """The card list pads and filters its own lines and hands unchanged rows back as they were; frame for
+    frame, through moves, a drag, undo, a filter, a new last contact and a narrower terminal, the screen is
+    what Textual's own line cache draws."""
+    textual_draws = False
+    plain_frames = 0
+    plainly_styled = CardList._plainly_styled
+    render_plain_lines = CardList._render_plain_lines
+
+    def plainly_unless_told(self):
+        return not textual_draws and plainly_styled(self)
+
+    def counted(self, crop):
+        nonlocal plain_frames
+        plain_frames += 1
+        return render_plain_lines(self, crop)
+
+    monkeypatch.setattr(CardList, "_plainly_styled", plainly_unless_told)
+    monkeypatch.setattr(CardList, "_render_plain_lines", counted)
+
+    async def frames(path) -> list[list[list[Segment]]]:
+        repo = seed(path, LAYOUT)
+        app = make_app(repo)
+        seen = []
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_board(pilot)
+            seen.append(frame(app))
+            # Inner circle fills past its height (a scrollbar comes, the cards narrow) and loses it again.
+            for key in ["1", "1", "1", "1", "1", "1", "1", "l", "0", "0", "h", "2", "pagedown", "3", "l", "l", "shift+down", "shift+right", "shift+left",
+                        "space", "h", "j", "space", "u", "u", "g", "0"]:
+                await pilot.press(key)
+                await pilot.pause()
+                seen.append(frame(app))
+            type_at_once(app, "na")
+            await pilot.pause()
+            seen.append(frame(app))
+            await pilot.press("shift+down")
+            await pilot.pause()
+            seen.append(frame(app))
+            await pilot.press("escape")
+            await pilot.pause()
+            seen.append(frame(app))
+            person_id = screen.current_person_id()
+            repo.log_interaction(person_id, 30, at=NOW - timedelta(days=3))
+            screen.refresh_data(person_id)  # what the card says changed: "3 days" under the name
+            await pilot.pause()
+            seen.append(frame(app))
+            await pilot.resize_terminal(SIZE[0] - 13, SIZE[1])
+            await pilot.pause()
+            seen.append(frame(app))
+            await pilot.press("1", "j")
+            await pilot.pause()
+            seen.append(frame(app))
+        repo.close()
+        return seen
+
+    finished_here = await frames(tmp_path / "finished-here.db")
+    assert plain_frames > 0
+    textual_draws, plain_frames = True, 0
+    finished_by_textual = await frames(tmp_path / "finished-by-textual.db")
+    assert plain_frames == 0
+    assert len(finished_here) == len(finished_by_textual)
+    for step, (here, textual) in enumerate(zip(finished_here, finished_by_textual)):
+        assert here == textual, step
+    assert any("3 days" in "".join(s.text for s in line) for line in finished_here[-3])
+
+
+@pytest.mark.asyncio
+async def test_a_tinted_card_list_is_drawn_by_textual_and_plain_again_once_the_tint_goes(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        cards = screen.column(U).cards
+        plain = frame(app)
+        cards.styles.tint = "red 40%"
+        await pilot.pause()
+        tinted = frame(app)
+        assert tinted != plain
+        assert "".join(s.text for s in tinted[cards.region.y]) == "".join(s.text for s in plain[cards.region.y])
+        await pilot.press("1")  # a move while tinted: Textual's cache draws it
+        await pilot.pause()
+        cards.styles.clear_rule("tint")
+        await pilot.pause()
+        assert frame(app) == await repainted_from_scratch(pilot)
+        await pilot.press("u")  # Una 00 back on top: the cards look as before the tint (the status does not)
+        await pilot.pause()
+        assert frame(app)[cards.region.y:] == plain[cards.region.y:]

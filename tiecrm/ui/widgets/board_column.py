@@ -13,6 +13,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.widgets import Static
 
 from tiecrm.domain import Bucket
@@ -64,6 +65,10 @@ class CardList(ScrollView):
         self._lines_width = 0
         # (width, scroll offset) while a frame is drawn: both walk the widget's styles, once is enough.
         self._frame: tuple[int, int] | None = None
+        # The finished line at each row of the widget, with what it shows: a frame hands a row that shows
+        # the same card line as before back as it was, and the compositor's cuts of it are reused too.
+        self._painted: dict[int, tuple[tuple[int | None, str, int], Strip]] = {}
+        self._painted_look: tuple[object, ...] | None = None
 
     # -- what is drawn --------------------------------------------------------------------------
 
@@ -127,9 +132,7 @@ class CardList(ScrollView):
     ) -> Self:
         if repaint and not regions:
             # Everything is repainted (new styles, a new theme, new card text): nothing drawn is reused.
-            self._styles = None
-            self._drawn.clear()
-            self._lines.clear()
+            self._forget_drawn_lines()
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _row_key(self, drawn: int) -> tuple[int | None, str]:
@@ -163,10 +166,14 @@ class CardList(ScrollView):
                 start = None
 
     def notify_style_update(self) -> None:
+        self._forget_drawn_lines()
+        super().notify_style_update()
+
+    def _forget_drawn_lines(self) -> None:
         self._styles = None
         self._drawn.clear()
         self._lines.clear()
-        super().notify_style_update()
+        self._painted.clear()
 
     def _style(self, name: str) -> Style:
         """Styles worked out once per redraw: looking them up per line is what drawing would cost."""
@@ -212,9 +219,69 @@ class CardList(ScrollView):
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame = (self.scrollable_content_region.width, self.scroll_offset.y)
         try:
+            if self._plainly_styled():
+                return self._render_plain_lines(crop)
+            # Tinted, translucent, bordered or padded: Textual's own line cache draws it, from scratch
+            # the first time (it was not kept up to date while the lines were finished here).
+            if self._painted_look is not None:
+                self._painted.clear()
+                self._painted_look = None
+                self._styles_cache.clear()
             return super().render_lines(crop)
         finally:
             self._frame = None
+
+    def _plainly_styled(self) -> bool:
+        """No border, outline, padding, tint, hatch or opacity: a finished line is the card line padded to
+        the widget's width with its background, through the app's line filters."""
+        styles = self.styles
+        return (
+            not self.BLANK
+            and not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and styles.text_opacity == 1.0
+            and (not styles.has_rule("hatch") or styles.hatch == "none")
+            and self.opacity == 1.0
+        )
+
+    def _render_plain_lines(self, crop: Region) -> list[Strip]:
+        """The rows of `crop`, finished as Textual's line cache would finish them, without its per-line work.
+
+        A move shifts every card below it by a row: each row that now shows another card line takes that
+        line as drawn before (and Textual keeps its padded and filtered copies on it), so only card lines
+        never drawn at this width cost anything.
+        """
+        assert self._frame is not None
+        card_width, top = self._frame
+        width = self.size.width
+        base_background, background = self.background_colors
+        filters = self.get_line_filters()
+        look = (width, card_width, base_background, background, *filters)
+        if look != self._painted_look:
+            self._painted.clear()
+            self._painted_look = look
+        pad_style = VisualStyle(background=base_background + background).rich_style
+        painted = self._painted
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            drawn, within = divmod(top + y, CARD_HEIGHT)
+            person_id, state = self._row_key(drawn)
+            shows = (person_id, state, within if state == PLACEHOLDER or person_id is not None else 0)
+            previous = painted.get(y)
+            if previous is not None and previous[0] == shows:
+                strips.append(previous[1])
+                continue
+            line = self.render_line(y).adjust_cell_length(width, pad_style)
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, background)
+            painted[y] = (shows, line)
+            strips.append(line)
+        if crop.column_span != (0, width):
+            start, end = crop.column_span
+            strips = [strip.crop(start, end) for strip in strips]
+        return strips
 
     def render_line(self, y: int) -> Strip:
         width, top = self._frame or (self.scrollable_content_region.width, self.scroll_offset.y)
