@@ -568,3 +568,50 @@ def test_run_app_turns_the_collector_back_on_when_the_database_cannot_be_opened(
     assert run_app(folder) == 1
     assert "cannot open database" in capsys.readouterr().err
     assert gc.isenabled()
+
+
+async def test_the_app_on_the_repository_it_opens_reads_searches_and_writes(repo, tmp_path):
+    # run_app opens the store with Repository.reading_first: plain reads first, peewee on first need.
+    path = repo.path
+    repo.close()
+    opened = Repository.reading_first(path, now=lambda: NOW)
+    app = make_app(opened)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert len(shown_names(app)) == 6
+            await pilot.press("slash", *"priya", "enter", "n", *"20m call checked in", "enter")
+            await pilot.pause()
+            await settle(pilot)
+            assert "checked in" in details_text(app)
+        priya = person_id(opened, "Priya Sharma")
+        assert opened.get_person(priya).interactions[0].note == "checked in"
+    finally:
+        opened.close()
+
+
+async def test_a_broken_settings_file_is_reported_once_the_app_is_up(repo, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text("[cadence]\ninner = -3\n")
+    monkeypatch.setenv("TIECRM_CONFIG_DIR", str(config))
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("inner must be a positive number; using 14" in m for m in messages), messages
+        assert app.settings.cadence.inner == 14
+
+
+def test_opening_the_app_loads_neither_peewee_nor_the_domains_details():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import tiecrm.cli, tiecrm.ui.launch, tiecrm.ui.app, tiecrm.ui.screens.people, tiecrm.store.repository\n"
+        "loaded = [m for m in ('peewee', 'tiecrm.domain_details') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

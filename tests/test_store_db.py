@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
+from tiecrm.domain import Bucket
 from tiecrm.store.db import default_db_path, init_db, resolve_db_path
 from tiecrm.store.repository import Repository
 
@@ -171,5 +172,59 @@ def test_reading_an_older_file_migrates_it_as_opening_does(tmp_path: Path) -> No
     try:
         assert schema_version(repo.db) == CURRENT_VERSION
         assert [p.name for p in repo.list_people()] == ["Asha Rao"]
+    finally:
+        repo.close()
+
+
+def test_the_apps_repository_reads_without_peewee_until_it_writes(tmp_path: Path) -> None:
+    path = tmp_path / "current.db"
+    init_db(path).close()
+    code = (
+        "import sys\n"
+        "from tiecrm.store.repository import Repository\n"
+        f"repo = Repository.reading_first({str(path)!r})\n"
+        "assert not repo.has_people() and repo.count_people() == 0 and repo.list_rows(limit=200) == []\n"
+        "assert 'peewee' not in sys.modules\n"
+        "repo.db.execute_sql(\"INSERT INTO person (uid, name, org, title, note, photo_type, bucket, position, \"\n"
+        "                    \"created_at, updated_at) VALUES ('u1', 'Asha Rao', '', '', '', '', 'inner', 0, \"\n"
+        "                    \"'2026-01-01', '2026-01-01')\")\n"
+        "assert 'peewee' in sys.modules\n"
+        "assert [p.name for p in repo.list_rows(limit=200)] == ['Asha Rao'] and repo.count_people() == 1\n"
+        "repo.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_apps_repository_opens_peewee_for_a_read_from_another_thread(db_path: Path, fixed_now) -> None:
+    from tests.app_support import seed_repo
+
+    seed_repo(db_path, fixed_now).close()
+    repo = Repository.reading_first(db_path, now=lambda: fixed_now)
+    try:
+        first_page = repo.list_rows(limit=200)
+        assert repo._db is None  # read by the plain connection so far
+        found: list = []
+        worker = threading.Thread(target=lambda: found.append(repo.list_rows()))
+        worker.start()
+        worker.join()
+        assert found == [first_page] and repo._db is not None
+        # Every later read and write goes through peewee: a move made now is read back at once.
+        sam = next(p.id for p in first_page if p.name == "Sam Okafor")
+        repo.move(sam, Bucket.INNER, 0)
+        assert repo.list_rows(Bucket.INNER, limit=1)[0].name == "Sam Okafor"
+    finally:
+        repo.close()
+
+
+def test_the_apps_repository_migrates_an_older_file_as_opening_does(tmp_path: Path) -> None:
+    from tests.test_store_migrations import build_v1_file
+    from tiecrm.store.migrations import CURRENT_VERSION, schema_version
+
+    path = tmp_path / "v1.db"
+    build_v1_file(path)
+    repo = Repository.reading_first(path)
+    try:
+        assert schema_version(repo.db) == CURRENT_VERSION
+        assert [p.name for p in repo.list_rows()] == ["Asha Rao"]
     finally:
         repo.close()

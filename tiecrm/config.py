@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tiecrm.domain import Bucket, Cadence
+from tiecrm.domain import Bucket
+
+if TYPE_CHECKING:  # loaded with the settings' first Cadence: the domain's details cost the app's start time
+    from tiecrm.domain import Cadence
 
 CONFIG_ENV = "TIECRM_CONFIG_DIR"
 
@@ -39,9 +43,15 @@ class WarmthFloor:
         return {Bucket.INNER: self.inner, Bucket.NURTURE: self.nurture}.get(bucket)
 
 
+def _default_cadence() -> Cadence:
+    from tiecrm.domain import Cadence
+
+    return Cadence()
+
+
 @dataclass(frozen=True)
 class Settings:
-    cadence: Cadence = field(default_factory=Cadence)
+    cadence: Cadence = field(default_factory=_default_cadence)
     half_life_days: float = 60.0
     warmth_floor: WarmthFloor = field(default_factory=WarmthFloor)
     guides: Guides = field(default_factory=Guides)
@@ -89,6 +99,8 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(floor, dict):
         problems.append(f"{path}: [warmth.floor] must be a table; using the default floors")
         floor = {}
+    from tiecrm.domain import Cadence
+
     return Settings(
         cadence=Cadence(
             inner=number(cad, "inner", 14, allow_none=True),

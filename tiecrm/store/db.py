@@ -122,7 +122,10 @@ def open_for_reading(path: str | Path) -> PlainConnection | None:
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # Used by one thread at a time, but the app's repository may close it from another (see
+        # Repository.reading_first).
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                     check_same_thread=False)
     except sqlite3.Error:
         return None
     reader = PlainConnection(connection)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone, tzinfo
@@ -33,6 +34,8 @@ from tiecrm.store.rows import (
 # the name matching are imported by the methods that need them: a one-shot command such as
 # `tiecrm list QUERY` touches none of them, and loading them would cost it a tenth of its run.
 if TYPE_CHECKING:
+    import peewee
+
     from tiecrm.domain import (
         Address,
         Cadence,
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
         Phone,
     )
     from tiecrm.search import FieldFilter, SearchColumns
+    from tiecrm.store.db import PlainConnection
     from tiecrm.store.stats import ReturnsReport
     from tiecrm.timeline import ColdEntry, Period, Totals
 
@@ -81,7 +85,8 @@ class Repository:
     def __init__(self, db_path: str | Path, now: Callable[[], datetime] = utc_now) -> None:
         self.path = Path(db_path)
         self.now = now
-        self.db = init_db(self.path)
+        self._db: peewee.SqliteDatabase | PlainConnection | None = init_db(self.path)
+        self._first_reader: PlainConnection | None = None  # see reading_first
 
     @classmethod
     def for_reading(cls, db_path: str | Path, now: Callable[[], datetime] = utc_now) -> Repository:
@@ -94,13 +99,58 @@ class Repository:
         if connection is None:
             return cls(db_path, now)
         repo = cls.__new__(cls)
-        repo.path, repo.now, repo.db = Path(db_path), now, connection
+        repo.path, repo.now, repo._db, repo._first_reader = Path(db_path), now, connection, None
         return repo
 
+    @classmethod
+    def reading_first(cls, db_path: str | Path, now: Callable[[], datetime] = utc_now) -> Repository:
+        """A repository for the app, whose first reads go through a plain sqlite3 connection when the file
+        is at the current schema: peewee, a fifth of what opening the app's first screen costs, is loaded
+        when the database is first asked for anything else (a write, the aggregates, a read from another
+        thread), by then usually after that screen's first frame. Any other file opens as
+        `Repository(db_path)` would, migrations and errors included."""
+        from tiecrm.store.db import open_for_reading
+
+        connection = open_for_reading(db_path)
+        if connection is None:
+            return cls(db_path, now)
+        repo = cls.__new__(cls)
+        repo.path, repo.now, repo._db, repo._first_reader = Path(db_path), now, None, connection
+        repo._owner = threading.get_ident()
+        repo._opening = threading.Lock()
+        return repo
+
+    @property
+    def db(self) -> peewee.SqliteDatabase:
+        """The database, through peewee (the plain connection of a repository `for_reading`)."""
+        db = self._db
+        if db is None:
+            db = self._open_db()
+        return db
+
+    def _open_db(self) -> peewee.SqliteDatabase:
+        with self._opening:  # a worker thread and the app's own may both be the first to ask
+            if self._db is None:
+                self._db = init_db(self.path)
+                # From now on every read and write goes through peewee, so each one sees the ones before.
+                reader, self._first_reader = self._first_reader, None
+                if reader is not None:
+                    reader.close()
+            return self._db
+
     def close(self) -> None:
-        self.db.close()
+        reader, self._first_reader = self._first_reader, None
+        if reader is not None:
+            reader.close()
+        if self._db is not None:
+            self._db.close()
 
     def _q(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        if self._first_reader is not None:
+            with self._opening:  # held while reading, so another thread cannot close the reader meanwhile
+                reader = self._first_reader
+                if reader is not None and threading.get_ident() == self._owner:
+                    return reader.execute_sql(sql, params).fetchall()
         return self.db.execute_sql(sql, params).fetchall()
 
     def _now_text(self) -> str:

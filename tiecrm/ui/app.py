@@ -12,12 +12,13 @@ from textual.binding import Binding
 
 from tiecrm.clock import local_date, utc_now
 from tiecrm.collector import CollectorHold, keep_out_of_collections
-from tiecrm.config import Settings, keymap_path, load_settings
+from tiecrm.config import keymap_path, load_settings
 from tiecrm.ui.keymap import load_keymap
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tiecrm.config import Settings
     from tiecrm.store.repository import Repository
 
 
@@ -75,13 +76,21 @@ class TieCrmApp(App[None]):
         self.repo = repo
         self.now = now
         self.tz = tz
-        self.settings = settings or load_settings()
+        self._settings = settings
         self._keymap_file = keymap_file or keymap_path()
         if title_suffix:
             self.title = f"tiecrm · {title_suffix}"
         self._collector_hold = collector_hold
         self.first_frame_done = False
         """True once the first frame is on the terminal."""
+
+    @property
+    def settings(self) -> Settings:
+        """The settings given, else the config file's, read on first use: the first frame needs none of
+        them, and a cadence loads the domain's details."""
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
 
     def get_default_screen(self):
         from tiecrm.ui.screens.people import PeopleScreen
@@ -95,7 +104,7 @@ class TieCrmApp(App[None]):
         keymap, problems = load_keymap(self._keymap_file)
         if keymap:
             self.set_keymap(keymap)
-        for problem in (*problems, *self.settings.problems):
+        for problem in problems:
             self.notify(problem, title="Settings", severity="warning", markup=False)
         if not self.repo.has_people():
             # Imported only when needed: its Markdown widget costs a tenth of a second at start-up.
@@ -123,6 +132,9 @@ class TieCrmApp(App[None]):
             keep_out_of_collections()
             self._collector_hold.release()
             self._collector_hold = None
+        # The settings file is read once the first frame is up; what is wrong with it is said then.
+        for problem in self.settings.problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False)
         if announce:
             self._announce_going_cold()
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from tiecrm.clock import local_date
-from tiecrm.domain import Bucket, PersonDetail, PersonSummary
+from tiecrm.domain import Bucket, PersonSummary
 from tiecrm.textsafe import visible
+
+if TYPE_CHECKING:  # the people screen imports this module before its first frame, which has no details yet
+    from tiecrm.domain import PersonDetail
 
 BUCKET_STYLES = {
     Bucket.UNSORTED: "dim",

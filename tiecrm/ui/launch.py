@@ -22,7 +22,7 @@ def run_app(db_path: Path) -> int:
         from tiecrm.ui.app import TieCrmApp
 
         try:
-            repo = Repository(db_path)
+            repo = Repository.reading_first(db_path)  # peewee is loaded after the first frame
         except Exception as e:  # noqa: BLE001 - one clear line, no traceback
             print(f"tiecrm: cannot open database {db_path}: {e}", file=sys.stderr)
             return 1
