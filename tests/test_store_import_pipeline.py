@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,10 +71,12 @@ def test_a_generated_export_imports_the_same_both_ways_and_again_unchanged(tmp_p
     assert (again[0].added, again[0].unchanged) == (0, 1200)
 
 
-def test_the_feed_yields_each_card_prepared_as_this_process_would(corpus: Path) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new-program"])
+def test_the_feed_yields_each_card_prepared_as_this_process_would(corpus: Path, fork: bool) -> None:
     files = collect_vcf_files([corpus])
     expected = [prepare_card(draft) for path in files for draft in read_vcard_file(path).drafts]
-    with CardFeed(files) as feed:
+    with CardFeed(files, fork=fork) as feed:
+        assert feed.forked == fork
         got = list(feed)
     # A card without a UID brings a random one for the person it may create; the rest is the same.
     assert all((card.spare_uid is None) == (card.uid is not None) for card in got)
@@ -82,29 +85,36 @@ def test_the_feed_yields_each_card_prepared_as_this_process_would(corpus: Path) 
     assert feed.problems == [problem for path in files for problem in read_vcard_file(path).problems]
 
 
-def test_a_file_gone_before_the_second_process_reads_it_stops_the_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new-program"])
+def test_a_file_gone_before_the_second_process_reads_it_stops_the_import(tmp_path: Path, fork: bool) -> None:
     present = tmp_path / "a.vcf"
     present.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Asha Rao\nEND:VCARD\n")
-    with CardFeed([present, tmp_path / "gone.vcf"]) as feed:
+    with CardFeed([present, tmp_path / "gone.vcf"], fork=fork) as feed:
         cards = iter(feed)
         assert next(cards).name == "Asha Rao"
         with pytest.raises(UnreadablePathError, match="gone.vcf"):
             next(cards)
 
 
-def test_leaving_the_feed_early_stops_the_second_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new-program"])
+def test_leaving_the_feed_early_stops_the_second_process(tmp_path: Path, fork: bool) -> None:
     export = tmp_path / "phone.vcf"
     export.write_bytes(generate_phone_export(3000, seed=5))
-    feed = CardFeed([export])
+    feed = CardFeed([export], fork=fork)
     with feed:
         assert next(iter(feed)).raw.startswith("BEGIN:VCARD")
-    assert feed._process.returncode is not None
+        pid = feed._pid
+    assert feed.returncode is not None
+    assert not Path(f"/proc/{pid}").exists(), "the reading process was not stopped and waited for"
 
 
 KILLED_IMPORT = """
 import os, signal, sys
 from tiecrm.importing import import_paths
+from tiecrm.store import card_feed
 from tiecrm.store.repository import Repository
+
+card_feed.fork_is_safe = lambda: sys.argv[4] == "forked"
 
 def progress(stage, done, total):
     if stage == "store" and done >= 1000 and sys.argv[3] == "kill":
@@ -118,13 +128,15 @@ print(report.summary.line())
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the reading process")
-def test_an_import_killed_half_way_leaves_the_database_as_it_was_and_its_reader_ends(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["forked", "new-program"])
+def test_an_import_killed_half_way_leaves_the_database_as_it_was_and_its_reader_ends(tmp_path: Path,
+                                                                                     start: str) -> None:
     export, db = tmp_path / "phone.vcf", tmp_path / "crm.db"
     export.write_bytes(generate_phone_export(3000, seed=9))
     Repository(db).close()
 
     def run(mode: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(db), str(export), mode],
+        return subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(db), str(export), mode, start],
                               capture_output=True, text=True, timeout=120, check=False, cwd=Path(__file__).resolve().parents[1])
 
     killed = run("kill")
@@ -173,7 +185,19 @@ def test_without_a_second_process_the_cards_are_read_here(tmp_path: Path, fixed_
         raise OSError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(card_feed.subprocess, "Popen", refuse)
+    monkeypatch.setattr(card_feed.os, "fork", refuse)
     export = tmp_path / "phone.vcf"
     export.write_bytes(generate_phone_export(300, seed=4))
     summary, files, cards, problems, _warnings = _import(tmp_path / "crm.db", [export], 0, fixed_now)
     assert (summary.added, files, cards, problems) == (300, 1, 300, [])
+
+
+def test_the_reading_process_is_forked_only_while_no_other_thread_runs() -> None:
+    from tiecrm.store.card_feed import fork_is_safe
+
+    assert fork_is_safe() == (sys.platform == "linux" and threading.active_count() == 1)
+    seen: list[bool] = []
+    worker = threading.Thread(target=lambda: seen.append(fork_is_safe()))
+    worker.start()
+    worker.join()
+    assert seen == [False]  # as when the app imports from a worker thread

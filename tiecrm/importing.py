@@ -43,6 +43,10 @@ class _Cards:
         self.count = 0
         self.problems: list[CardProblem] = []
         self.warnings: list[CardProblem] = []
+        self.expected = 0
+
+    def __length_hint__(self) -> int:
+        return self.expected
 
     def __iter__(self) -> Iterator[CardDraft]:
         for path in self.files:
@@ -76,6 +80,7 @@ def import_paths(
         if progress:
             progress("read", n, len(files))
     cards = _open_cards(files, expected >= pipeline_min_cards)
+    cards.expected = expected  # how many cards are coming, for the store's similar-names pass
     store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
     # Reading and matching make many small objects and no reference cycles: a collection midway only
     # costs time.

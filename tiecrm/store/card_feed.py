@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Self
 
 from tiecrm.domain import CardProblem
-from tiecrm.store.prepared import PreparedCard
+from tiecrm.store.prepared import PreparedCard, with_hash
 from tiecrm.vcard.reader import UnreadablePathError
 
 PIPE_BUFFER = 1 << 20
@@ -27,6 +29,11 @@ def _serve_command() -> list[str]:
     return [sys.executable, "-S", "-c", code]
 
 
+def fork_is_safe() -> bool:
+    """True when the reading process can be a fork of this one (see CardFeed)."""
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+
+
 def second_core_available() -> bool:
     """True when this process may run on more than one CPU, so a reading process runs alongside."""
     try:
@@ -38,22 +45,69 @@ def second_core_available() -> bool:
 class CardFeed:
     """The cards of `files`, read and prepared by a child process, yielded here as PreparedCards in file
     order. Problems and warnings fill in as it goes, as `FILE:LINE: reason` problems. Use as a context
-    manager: leaving it stops the child, whether or not every card was taken."""
+    manager: leaving it stops the child, whether or not every card was taken.
 
-    def __init__(self, files: Sequence[Path]) -> None:
+    The child is a fork of this process where that is safe (Linux, and no other thread running here: a
+    fork copies only the calling thread, so a lock another thread held would stay locked in the child),
+    which starts reading at once with every module already loaded; otherwise (the app imports from a
+    worker thread) it is a new Python program, which first spends a tenth of a second starting up.
+    `fork` forces one way or the other.
+    """
+
+    def __init__(self, files: Sequence[Path], fork: bool | None = None) -> None:
         self.files = [str(path) for path in files]
         self.count = 0
         self.problems: list[CardProblem] = []
         self.warnings: list[CardProblem] = []
+        self.expected = 0  # how many cards are coming, when the caller knows (operator.length_hint)
         # The child's stderr, read only if it dies: a file never fills up and blocks it as a pipe could.
         self._errors: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self._process = subprocess.Popen(
-            _serve_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self._errors, bufsize=PIPE_BUFFER,
-        )
-        assert self._process.stdin is not None
-        pickle.dump(self.files, self._process.stdin)
-        self._process.stdin.close()
+        self.forked = fork_is_safe() if fork is None else fork
+        if self.forked:
+            self._pid, self._stdout = self._fork()
+            self._process: subprocess.Popen | None = None
+        else:
+            self._process = subprocess.Popen(
+                _serve_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=self._errors, bufsize=PIPE_BUFFER,
+            )
+            assert self._process.stdin is not None and self._process.stdout is not None
+            pickle.dump(self.files, self._process.stdin)
+            self._process.stdin.close()
+            self._pid, self._stdout = self._process.pid, self._process.stdout
+        self.returncode: int | None = None
+
+    def _fork(self) -> tuple[int, BinaryIO]:
+        from tiecrm.store import card_reader  # loaded before the fork, so the child has it at once
+
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: read, send, and leave without running this process's clean-up
+            status = 0
+            try:
+                os.close(read_end)
+                with open(write_end, "wb", buffering=PIPE_BUFFER) as out:
+                    card_reader.send(self.files, out)
+            except BrokenPipeError:
+                pass  # the importing process has gone
+            except BaseException:  # noqa: BLE001 - reported through the error file, whatever it was
+                status = 1
+                try:
+                    import traceback
+
+                    self._errors.write(traceback.format_exc().encode("utf-8", "replace"))
+                    self._errors.flush()
+                except BaseException:  # noqa: BLE001, S110 - nothing more can be done in a dying child
+                    pass
+            finally:
+                # Never return into the caller's code, nor run its exit handlers (the store's connection
+                # belongs to the importing process).
+                os._exit(status)
+        os.close(write_end)
+        return pid, open(read_end, "rb", buffering=PIPE_BUFFER)  # noqa: SIM115 - closed by close()
+
+    def __length_hint__(self) -> int:
+        return self.expected
 
     def __enter__(self) -> Self:
         return self
@@ -63,18 +117,29 @@ class CardFeed:
 
     def close(self) -> None:
         """Stop the child (if still running) and release its pipe."""
-        process = self._process
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        if self.returncode is None:
+            if self._process is not None:
+                if self._process.poll() is None:
+                    self._process.kill()
+                self.returncode = self._process.wait()
+            else:
+                self.returncode = self._reap(stop=True)
+        self._stdout.close()
         self._errors.close()
+
+    def _reap(self, stop: bool) -> int:
+        """Wait for the forked child (killing it first when `stop`) and return its exit status."""
+        if stop:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _pid, status = os.waitpid(self._pid, 0)
+        return os.waitstatus_to_exitcode(status)
 
     def __iter__(self) -> Iterator[PreparedCard]:
         # Messages: see tiecrm.store.card_reader.
-        stdout = self._process.stdout
-        assert stdout is not None
+        stdout = self._stdout
         load, make = pickle.load, PreparedCard._make
         while True:
             try:
@@ -88,7 +153,9 @@ class CardFeed:
                     self.warnings.extend(warning_problem(*warning) for warning in warnings)
                 self.count += len(cards)
                 for fields in cards:
-                    yield make(fields)
+                    # The reading process is the slower of the two: the card hash and the spare UID are
+                    # worked out here, in time this process would otherwise spend waiting for cards.
+                    yield make(with_hash(fields))
             elif kind == "problems":
                 self.problems.extend(CardProblem(*problem) for problem in message[1])
             elif kind == "done":
@@ -99,10 +166,11 @@ class CardFeed:
                 raise RuntimeError(f"the card reader failed:\n{message[1]}")
 
     def _child_errors(self) -> str:
-        self._process.wait()
+        if self.returncode is None:
+            self.returncode = self._process.wait() if self._process is not None else self._reap(stop=False)
         self._errors.seek(0)
         text = self._errors.read().decode("utf-8", "replace").strip()
-        return text.splitlines()[-1] if text else f"exit status {self._process.returncode}"
+        return text.splitlines()[-1] if text else f"exit status {self.returncode}"
 
 
 def warning_problem(source: str, line: int, warning: str) -> CardProblem:

@@ -16,7 +16,7 @@ FIRST_BATCH = 50  # the importing process waits for the first cards: send a few 
 BATCH = 250  # cards a message: large enough that pickling is cheap per card, small enough to keep memory flat
 
 # Messages to the importing process, each one pickled tuple:
-#   ("cards", [PreparedCard fields as a plain tuple, ...], [(file, line, warning text), ...])
+#   ("cards", [prepared_fields(draft, hashed=False), ...], [(file, line, warning text), ...])
 #   ("problems", [(file, line, reason), ...])   after the last card of each file
 #   ("unreadable", message)                     a file could not be read; nothing more follows
 #   ("error", traceback text)                   reading failed; nothing more follows
@@ -24,12 +24,17 @@ BATCH = 250  # cards a message: large enough that pickling is cheap per card, sm
 
 
 def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None:
-    """The child's side: read the pickled file list from `requests`, write messages to `out`."""
+    """The child's side when started as a new program: read the pickled file list from `requests`,
+    write messages to `out`."""
     requests = requests or sys.stdin.buffer
-    out = out or sys.stdout.buffer
+    files = pickle.load(requests)
+    send(files, out or sys.stdout.buffer)
+
+
+def send(files: list[str], out: BinaryIO) -> None:
+    """Read `files` and write their messages to `out` until done or until nobody reads them."""
     # Reading makes many small objects and no reference cycles: a collection midway only costs time.
     gc.disable()
-    files = pickle.load(requests)
     try:
         for message in _messages(files):
             pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
@@ -47,7 +52,8 @@ def _messages(files: list[str]) -> Iterator[tuple]:
             warnings: list[tuple[str, int, str]] = []
             batch = FIRST_BATCH
             for draft in stream.drafts:
-                cards.append(prepared_fields(draft))
+                # The hash and the spare UID are left to the importing process, which waits for this one.
+                cards.append(prepared_fields(draft, hashed=False))
                 if draft.warnings:
                     warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
                 if len(cards) >= batch:

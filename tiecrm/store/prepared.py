@@ -79,8 +79,12 @@ def prepare_card(draft: CardDraft) -> PreparedCard:
     return PreparedCard._make(prepared_fields(draft))
 
 
-def prepared_fields(draft: CardDraft) -> tuple:
-    """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes."""
+def prepared_fields(draft: CardDraft, hashed: bool = True) -> tuple:
+    """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes.
+
+    With `hashed` False, `digest` and `spare_uid` are left None for the receiving side to work out
+    (`with_hash`).
+    """
     name = draft.name.strip()
     phones = tuple((p.value.strip(), p.label, phone_digits(p.value)) for p in draft.phones)
     emails = []
@@ -91,11 +95,11 @@ def prepared_fields(draft: CardDraft) -> tuple:
     uid = (draft.uid or "").strip() or None
     return (
         draft.raw,
-        card_hash(draft.raw),
+        card_hash(draft.raw) if hashed else None,
         draft.source,
         draft.line,
         uid,
-        None if uid else new_uid(),
+        None if uid or not hashed else new_uid(),
         name,
         named_after_contact,
         draft.org,
@@ -109,3 +113,9 @@ def prepared_fields(draft: CardDraft) -> tuple:
         tuple(emails),
         tuple((a.value.strip(), a.label) for a in draft.addresses),
     )
+
+
+def with_hash(fields: tuple) -> tuple:
+    """Fields from `prepared_fields(draft, hashed=False)` with the card hash and the spare UID filled in."""
+    raw, uid = fields[0], fields[4]
+    return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *fields[6:])
