@@ -161,6 +161,24 @@ def similar_name_pairs(
     - keys made only of short tokens ("Li Na") are only ever equal to themselves.
     """
     ids_by_key, token_lists = _group_by_key(names)
+    return grouped_name_pairs(ids_by_key, token_lists, new_ids, threshold)
+
+
+TokenBlocks = tuple[dict[str, list[str]], dict[str, int], dict[tuple[str, str], list[str]]]
+"""Keys by each token of 3+ characters they hold, how many people hold each token, and keys of two or more
+tokens by each such token and their initials (see `shortened_key_pairs`)."""
+
+
+def grouped_name_pairs(
+    ids_by_key: dict[str, list[int]],
+    token_lists: dict[str, list[str]],
+    new_ids: set[int],
+    threshold: float = 90,
+    token_blocks: TokenBlocks | None = None,
+) -> list[tuple[int, int, float]]:
+    """`similar_name_pairs` on names already grouped: people by name key and each key's tokens (see
+    `_group_by_key`), and optionally the keys already blocked by token (a name_pairs.NameGroups kept
+    as an import went; its blocks may hold keys nobody has any more)."""
     new_keys = {key for key, ids in ids_by_key.items() if not new_ids.isdisjoint(ids)}
     if not new_keys:
         return []
@@ -169,7 +187,7 @@ def similar_name_pairs(
     # A ratio of at least `threshold` bounds the length difference: 2 * min / (la + lb) >= t.
     reach = max(threshold, 1e-6) / (200 - min(threshold, 100))
     everyone_new = len(new_keys) == len(ids_by_key)
-    for members in _name_blocks(token_lists, ids_by_key, new_keys):
+    for members in _name_blocks(token_lists, ids_by_key, new_keys, token_blocks):
         if len(members) < 2:
             continue
         if len(members) == 2:  # the commonest block: one score, with no window to work out
@@ -215,7 +233,8 @@ def similar_name_pairs(
                 for other, score, _ in extract(query, window, scorer=ratio, score_cutoff=threshold, limit=None):
                     key_scores[(query, other) if query < other else (other, query)] = score
             start = end
-    for a, b in shortened_key_pairs(token_lists, new_keys):
+    kept_short = token_blocks[2] if token_blocks is not None else None
+    for a, b in shortened_key_pairs(token_lists, new_keys, kept_short):
         pair = (a, b) if a < b else (b, a)
         key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
 
@@ -238,7 +257,10 @@ def similar_name_pairs(
 
 
 def _name_blocks(
-    token_lists: dict[str, list[str]], ids_by_key: dict[str, list[int]], new_keys: set[str]
+    token_lists: dict[str, list[str]],
+    ids_by_key: dict[str, list[int]],
+    new_keys: set[str],
+    token_blocks: TokenBlocks | None = None,
 ) -> Iterable[list[str]]:
     """The blocks of keys that hold a new key (see `similar_name_pairs`)."""
     # Only blocks holding a new key are ever compared, so only tokens of new keys are blocked on; the
@@ -246,10 +268,16 @@ def _name_blocks(
     wanted = {token for key in new_keys for token in token_lists[key] if len(token) >= MIN_BLOCK_TOKEN}
     blocks: dict[object, list[str]] = defaultdict(list)
     weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
-    for key, tokens in token_lists.items():
-        for token in wanted.intersection(tokens):
-            blocks[token].append(key)
-            weights[token] += len(ids_by_key[key])
+    if token_blocks is not None:
+        kept, kept_weights, _ = token_blocks
+        for token in wanted:
+            blocks[token] = [key for key in kept[token] if key in token_lists]
+            weights[token] = kept_weights[token]
+    else:
+        for key, tokens in token_lists.items():
+            for token in wanted.intersection(tokens):
+                blocks[token].append(key)
+                weights[token] += len(ids_by_key[key])
     for token in [t for t, weight in weights.items() if weight > SPLIT_BLOCK]:
         # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its
         # block to names whose other tokens start, or end, with the same letter.
@@ -292,22 +320,28 @@ def _group_by_key(names: Sequence[tuple[int, str]]) -> tuple[dict[str, list[int]
 SHORTENED_SCORE = 80.0
 
 
-def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -> set[tuple[str, str]]:
+def shortened_key_pairs(
+    token_lists: dict[str, list[str]],
+    new_keys: set[str],
+    kept_blocks: dict[tuple[str, str], list[str]] | None = None,
+) -> set[tuple[str, str]]:
     """Pairs of name keys that are the same but for a shortened or initialled word ("jon smyth" and
     "jonathan smyth", "priya s" and "priya sharma"), which a ratio scores too low.
 
     Blocked on a shared 3+ character word plus the names' initials, so only names that could be such a
-    pair are compared.
+    pair are compared. `kept_blocks` are those blocks already made (by name_pairs.NameGroups; they may
+    hold keys nobody has any more).
     """
+    if kept_blocks is not None:
+        if len(new_keys) < len(token_lists):
+            kept_blocks = {block: kept_blocks.get(block, ()) for block in _shortened_blocks_of(token_lists, new_keys)}
+        return _shortened_in_blocks(
+            ([key for key in members if key in token_lists] for members in kept_blocks.values()),
+            token_lists, new_keys)
     # Only blocks holding a new key are compared: when few keys are new, only theirs are built.
     wanted = None
     if len(new_keys) < len(token_lists):
-        wanted = set()
-        for key in new_keys:
-            tokens = token_lists[key]
-            if len(tokens) >= 2:
-                initials = "".join([token[0] for token in tokens])
-                wanted.update((token, initials) for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
+        wanted = _shortened_blocks_of(token_lists, new_keys)
         if not wanted:
             return set()
         wanted_tokens = {token for token, _ in wanted}
@@ -321,8 +355,25 @@ def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -
         for token in set(tokens):
             if len(token) >= MIN_BLOCK_TOKEN:
                 blocks[(token, initials)].append(key)
+    return _shortened_in_blocks(blocks.values(), token_lists, new_keys)
+
+
+def _shortened_blocks_of(token_lists: dict[str, list[str]], new_keys: set[str]) -> set[tuple[str, str]]:
+    """The (word, initials) blocks of the new keys."""
+    wanted = set()
+    for key in new_keys:
+        tokens = token_lists[key]
+        if len(tokens) >= 2:
+            initials = "".join([token[0] for token in tokens])
+            wanted.update((token, initials) for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
+    return wanted
+
+
+def _shortened_in_blocks(
+    blocks: Iterable[list[str]], token_lists: dict[str, list[str]], new_keys: set[str]
+) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
-    for members in blocks.values():
+    for members in blocks:
         if len(members) < 2 or not any(m in new_keys for m in members):
             continue
         for i, a in enumerate(members):

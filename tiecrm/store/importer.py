@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -10,12 +11,14 @@ import peewee
 
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
+from tiecrm.name_pairs import NameGroups
 from tiecrm.store.prepared import NO_NAME, PreparedCard, card_hash, draft_bucket, new_uid, prepare_card
 
 __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_drafts", "new_uid"]
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
+FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
 
 
 def _index_add(index: dict, key: str, entry: object) -> None:
@@ -63,8 +66,11 @@ class _Person:
 class BatchImport:
     """One import batch inside one write transaction. Use `run`."""
 
-    def __init__(self, db: peewee.SqliteDatabase, now_text: str, source: str) -> None:
+    def __init__(self, db: peewee.SqliteDatabase, now_text: str, source: str, expected_cards: int = 0) -> None:
         self.db = db
+        self.expected_cards = expected_cards
+        # Names grouped as people come, when the batch is large next to the store (see _load_indexes).
+        self.name_groups: NameGroups | None = None
         self.conn: sqlite3.Connection = db.connection()
         self.now = now_text
         self.source = source
@@ -117,6 +123,14 @@ class BatchImport:
         }
         self.next_person_id = (q("SELECT MAX(id) FROM person").fetchone()[0] or 0) + 1
         self.next_card_id = (q("SELECT MAX(id) FROM card").fetchone()[0] or 0) + 1
+        # A batch at least as large as the store (a first import, a second phone's whole book) groups
+        # its names person by person, in the time spent waiting for the next cards; a few cards into a
+        # large store leave the names to the pass at the end, which only blocks on their words.
+        stored = q("SELECT COUNT(*) FROM person").fetchone()[0]
+        if self.expected_cards >= FEW_CARDS and stored <= self.expected_cards:
+            self.name_groups = NameGroups()
+            for person_id, name in q("SELECT id, name FROM person"):
+                self.name_groups.add_known(person_id, "" if name == NO_NAME else name)
 
     def _person(self, person_id: int) -> _Person:
         """The import's view of a person, read from the database the first time it is needed."""
@@ -228,6 +242,8 @@ class BatchImport:
             self.created_with_uid.add(person_id)
         self.added += 1
         self.touched.add(person_id)
+        if self.name_groups is not None:
+            self.name_groups.add_new(person_id, "" if person.name == NO_NAME else person.name)
         self._add_contacts(person, card, check_match=False)
         # A card without a UID is filed under the person's generated one, so its export re-imports here.
         self._add_card(person_id, card, person_uid)
@@ -261,9 +277,13 @@ class BatchImport:
             self.uids.setdefault(uid, person.id)
         self.updated += 1
         self.touched.add(person.id)
+        if self.name_groups is not None:
+            self.name_groups.touch(person.id)
 
     def _set(self, person: _Person, attr: str, value: str) -> None:
         setattr(person, attr, value)
+        if attr == "name" and self.name_groups is not None:
+            self.name_groups.rename(person.id, "" if value == NO_NAME else value)
         if person.new_row is not None:
             column = {"name": 2, "org": 3, "title": 4, "birthday": 5, "note": 6}[attr]
             person.new_row[column] = value
@@ -377,8 +397,12 @@ class BatchImport:
         if not self.touched:
             return 0
         q = self.conn.execute
-        names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if name != NO_NAME]
-        pairs = [(a, b, "name", score) for a, b, score in similar_name_pairs(names, self.touched)]
+        if self.name_groups is not None:
+            found = self.name_groups.pairs()
+        else:
+            names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if name != NO_NAME]
+            found = similar_name_pairs(names, self.touched)
+        pairs = [(a, b, "name", score) for a, b, score in found]
         pairs += [(min(a, b), max(a, b), reason, 100.0) for a, b, reason in self.contact_pairs]
         if not pairs:
             return 0
@@ -420,6 +444,8 @@ def import_drafts(
     """Import `drafts` in one transaction: a failure or a killed process leaves the database as it was.
 
     Each item is a CardDraft, or a PreparedCard when the cards were prepared elsewhere (another process).
+    When `drafts` knows how many cards are coming (`operator.length_hint`), a large batch finds its
+    similar names as it goes.
     """
     conn = db.connection()
     cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -441,7 +467,7 @@ def _import(
     progress: Callable[[int], None] | None,
 ) -> ImportSummary:
     with db.atomic():
-        batch = BatchImport(db, now_text, source)
+        batch = BatchImport(db, now_text, source, operator.length_hint(drafts, 0))
         done = 0
         for draft in drafts:
             batch.add(draft if type(draft) is PreparedCard else prepare_card(draft))

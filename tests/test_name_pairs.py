@@ -1,0 +1,140 @@
+"""NameGroups, fed person by person as an import goes, ends with exactly similar_name_pairs' pairs and scores."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.test_similar_names import generated_names
+from tiecrm.matching import SHORTENED_SCORE, SPLIT_BLOCK, similar_name_pairs
+from tiecrm.name_pairs import NameGroups
+
+
+def replay(known: list[tuple[int, str]], steps: list[tuple], threshold: float = 90):
+    """Feed `known` then `steps` ("new", id, name) / ("touch", id) / ("rename", id, name) to a NameGroups;
+    return its pairs and the one-pass function's pairs on the same final names and new people."""
+    tracker = NameGroups()
+    names = dict(known)
+    new_ids: set[int] = set()
+    for person_id, name in known:
+        tracker.add_known(person_id, name)
+    for step in steps:
+        if step[0] == "new":
+            tracker.add_new(step[1], step[2])
+            names[step[1]] = step[2]
+        elif step[0] == "touch":
+            tracker.touch(step[1])
+        else:
+            tracker.rename(step[1], step[2])
+            names[step[1]] = step[2]
+        new_ids.add(step[1])
+    return tracker.pairs(threshold), similar_name_pairs(sorted(names.items()), new_ids, threshold)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_first_import_gives_the_one_pass_pairs(seed: int) -> None:
+    names = generated_names(6000, seed)
+    got, expected = replay([], [("new", pid, name) for pid, name in names])
+    assert got == expected
+    assert len(expected) > 1000 and any(score == SHORTENED_SCORE for *_, score in expected)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_touches_renames_and_known_people_give_the_one_pass_pairs(seed: int) -> None:
+    rng = random.Random(seed)
+    names = generated_names(5000, seed)
+    known, arriving = names[:2500], names[2500:]
+    steps: list[tuple] = []
+    for pid, name in arriving:
+        steps.append(("new", pid, name))
+        roll = rng.random()
+        if roll < 0.05:
+            steps.append(("touch", rng.choice(known)[0]))
+        elif roll < 0.08:
+            # A card naming someone already there anew (by UID), or a new person renamed by a later card.
+            target = rng.choice(known)[0] if roll < 0.065 else rng.choice(steps)[1]
+            steps.append(("rename", target, rng.choice(names)[1]))
+        elif roll < 0.09:
+            steps.append(("rename", pid, "(+1 555 0100)"))  # a name with no words leaves every block
+    got, expected = replay(known, steps)
+    assert got == expected
+    assert any(a <= 2500 for a, _b, _s in expected) and any(score < 100 for *_, score in expected)
+
+
+def test_renames_that_bring_a_common_word_back_under_the_split_rule_count() -> None:
+    # 350 people share "smith" (over SPLIT_BLOCK); 100 are renamed away, and the block ends whole at 250.
+    names = [(pid, f"{first} Smith") for pid, first in enumerate(
+        [f"{a}{b}{c}{d}" for a in "BCDFG" for b in "aeiou" for c in "lmnrst" for d in "aoi"][:350], 1)]
+    assert len({name for _, name in names}) == 350
+    # Two names that only a whole "smith" block compares: their other words differ at both ends.
+    names += [(351, "Annabellemarie Smith"), (352, "Bnnabellemarix Smith")]
+    steps = [("new", pid, name) for pid, name in names]
+    steps += [("rename", pid, f"Person{pid} Jones") for pid in range(1, 101)]
+    got, expected = replay([], steps)
+    assert got == expected and (351, 352, 90.0) in expected
+
+
+def test_thresholds_and_small_names() -> None:
+    names = [(1, "Asha Rao"), (2, "Asha Rau"), (3, "Ravi Rao"), (4, "Abcd Efgh"), (5, "Abce Efgh"),
+             (6, "Jon Smyth"), (7, "Jonathan Smyth"), (8, "Anna Anna"), (9, "Anna Anne"), (10, "Anna"),
+             (11, "Li Na"), (12, "Li Na"), (13, "(no words) !!"), (14, "")]
+    for threshold in (70, 85, 90, 95):
+        for split in range(0, len(names) + 1, 3):
+            steps = [("new", pid, name) for pid, name in names[split:]]
+            got, expected = replay(names[:split], steps, threshold)
+            assert got == expected, (threshold, split)
+
+
+def _cards(names: list[tuple[int, str]], uid_prefix: str, phone_of=lambda pid: f"+44 20 7946 {pid:04d}") -> str:
+    return "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid_prefix}-{pid}\r\nFN:{name}\r\nTEL;TYPE=CELL:{phone_of(pid)}\r\n"
+        "END:VCARD\r\n"
+        for pid, name in names
+    )
+
+
+def _duplicates(db) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT a, b, reason, score FROM duplicate_candidate ORDER BY a, b").fetchall()
+    finally:
+        conn.close()
+
+
+def test_an_import_grouping_names_as_it_goes_records_the_same_duplicates(tmp_path, fixed_now, monkeypatch) -> None:
+    from tiecrm.store.repository import Repository
+    from tiecrm.vcard.reader import read_vcard_bytes
+
+    names = generated_names(2400, 8)
+    first = read_vcard_bytes(_cards(names[:1200], "a").encode()).drafts
+    # The second batch: 150 of the first people again by UID under another name, 100 cards sharing a
+    # first person's phone (50 under the same name: that person is touched; 50 under another: a pair
+    # by phone), and 1,050 new people.
+    second_text = _cards([(pid, names[pid + 1000][1]) for pid, _ in names[:150]], "a")
+    second_text += _cards([(pid + 5000, name) for pid, name in names[300:350]], "b",
+                          phone_of=lambda pid: f"+44 20 7946 {pid - 5000:04d}")
+    second_text += _cards([(pid + 5000, f"Zebedee Quillfeather {pid}") for pid, _ in names[350:400]], "b",
+                          phone_of=lambda pid: f"+44 20 7946 {pid - 5000:04d}")
+    second_text += _cards(names[1200:2250], "c")
+    second = read_vcard_bytes(second_text.encode()).drafts
+    assert len(second) == 1300
+
+    grouped_passes: list[int] = []
+    pairs = NameGroups.pairs
+    monkeypatch.setattr(NameGroups, "pairs", lambda self, *a: grouped_passes.append(1) or pairs(self, *a))
+    results = []
+    for way, feed in (("as it goes", list), ("at the end", lambda drafts: (d for d in drafts))):
+        repo = Repository(tmp_path / f"{way}.db", now=lambda: fixed_now)
+        try:
+            summaries = [repo.import_drafts(feed(first)), repo.import_drafts(feed(second))]
+        finally:
+            repo.close()
+        results.append(([s.possible_duplicates for s in summaries], _duplicates(tmp_path / f"{way}.db")))
+    (counts, grouped), (counts_at_end, at_end) = results
+    assert counts == counts_at_end and grouped == at_end
+    assert len(grouped_passes) == 2, "both batches of the first import grouped names as they came"
+    assert {reason for _a, _b, reason, _score in grouped} == {"name", "phone"}
+    assert counts[1] > 0 and any(score < 100 for *_, score in grouped)
