@@ -138,3 +138,24 @@ def test_an_import_grouping_names_as_it_goes_records_the_same_duplicates(tmp_pat
     assert len(grouped_passes) == 2, "both batches of the first import grouped names as they came"
     assert {reason for _a, _b, reason, _score in grouped} == {"name", "phone"}
     assert counts[1] > 0 and any(score < 100 for *_, score in grouped)
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_scoring_half_the_blocks_in_a_forked_process_gives_the_same_pairs(seed: int, monkeypatch) -> None:
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+
+    if not fork_is_safe():
+        pytest.skip("needs a safe fork")
+    started: list[int] = []
+    start = name_pairs.start_forked
+    monkeypatch.setattr(name_pairs, "start_forked", lambda *args: started.append(1) or start(*args))
+    monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
+    names = generated_names(3000, seed)
+    groups = NameGroups()
+    for person_id, name in names[:1000]:
+        groups.add_known(person_id, name)
+    for person_id, name in names[1000:]:
+        groups.add_new(person_id, name)
+    assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
+    assert started == [1]

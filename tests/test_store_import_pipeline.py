@@ -193,7 +193,7 @@ def test_without_a_second_process_the_cards_are_read_here(tmp_path: Path, fixed_
 
 
 def test_the_reading_process_is_forked_only_while_no_other_thread_runs() -> None:
-    from tiecrm.store.card_feed import fork_is_safe
+    from tiecrm.forked import fork_is_safe
 
     assert fork_is_safe() == (sys.platform == "linux" and threading.active_count() == 1)
     seen: list[bool] = []

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -169,27 +169,60 @@ TokenBlocks = tuple[dict[str, list[str]], dict[str, int], dict[tuple[str, str], 
 tokens by each such token and their initials (see `shortened_key_pairs`)."""
 
 
+KeyScores = dict[tuple[str, str], float]
+BlockScorer = Callable[[list[list[str]], set[str], bool, float], KeyScores]
+
+
 def grouped_name_pairs(
     ids_by_key: dict[str, list[int]],
     token_lists: dict[str, list[str]],
     new_ids: set[int],
     threshold: float = 90,
     token_blocks: TokenBlocks | None = None,
+    scorer: BlockScorer | None = None,
 ) -> list[tuple[int, int, float]]:
     """`similar_name_pairs` on names already grouped: people by name key and each key's tokens (see
     `_group_by_key`), and optionally the keys already blocked by token (a name_pairs.NameGroups kept
-    as an import went; its blocks may hold keys nobody has any more)."""
+    as an import went; its blocks may hold keys nobody has any more). `scorer` stands in for
+    `score_blocks` (which it must equal: a share of the blocks scored elsewhere, say)."""
     new_keys = {key for key, ids in ids_by_key.items() if not new_ids.isdisjoint(ids)}
     if not new_keys:
         return []
-    key_scores: dict[tuple[str, str], float] = {}
+    everyone_new = len(new_keys) == len(ids_by_key)
+    blocks = [members for members in _name_blocks(token_lists, ids_by_key, new_keys, token_blocks)
+              if len(members) >= 2]
+    key_scores = (scorer or score_blocks)(blocks, new_keys, everyone_new, threshold)
+    kept_short = token_blocks[2] if token_blocks is not None else None
+    for a, b in shortened_key_pairs(token_lists, new_keys, kept_short):
+        pair = (a, b) if a < b else (b, a)
+        key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
+
+    out: list[tuple[int, int, float]] = []
+    for ids in ids_by_key.values():
+        if len(ids) > 1:
+            for i, a in enumerate(ids):
+                for b in ids[i + 1:]:
+                    if a in new_ids or b in new_ids:
+                        out.append((a, b, 100.0) if a < b else (b, a, 100.0))
+    for (key_a, key_b), score in key_scores.items():
+        score = round(score, 1)
+        for a in ids_by_key[key_a]:
+            a_new = a in new_ids
+            for b in ids_by_key[key_b]:
+                if a_new or b in new_ids:
+                    out.append((a, b, score) if a < b else (b, a, score))
+    out.sort()
+    return out
+
+
+def score_blocks(blocks: list[list[str]], new_keys: set[str], everyone_new: bool, threshold: float) -> KeyScores:
+    """(key, key) -> ratio for the pairs of keys in each block, at least one of them new, that score at
+    least `threshold` (each pair once, the lower key first)."""
+    key_scores: KeyScores = {}
     extract, ratio = process.extract, fuzz.ratio
     # A ratio of at least `threshold` bounds the length difference: 2 * min / (la + lb) >= t.
     reach = max(threshold, 1e-6) / (200 - min(threshold, 100))
-    everyone_new = len(new_keys) == len(ids_by_key)
-    for members in _name_blocks(token_lists, ids_by_key, new_keys, token_blocks):
-        if len(members) < 2:
-            continue
+    for members in blocks:
         if len(members) == 2:  # the commonest block: one score, with no window to work out
             query, other = members
             if query in new_keys or other in new_keys:
@@ -233,27 +266,7 @@ def grouped_name_pairs(
                 for other, score, _ in extract(query, window, scorer=ratio, score_cutoff=threshold, limit=None):
                     key_scores[(query, other) if query < other else (other, query)] = score
             start = end
-    kept_short = token_blocks[2] if token_blocks is not None else None
-    for a, b in shortened_key_pairs(token_lists, new_keys, kept_short):
-        pair = (a, b) if a < b else (b, a)
-        key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
-
-    out: list[tuple[int, int, float]] = []
-    for ids in ids_by_key.values():
-        if len(ids) > 1:
-            for i, a in enumerate(ids):
-                for b in ids[i + 1:]:
-                    if a in new_ids or b in new_ids:
-                        out.append((a, b, 100.0) if a < b else (b, a, 100.0))
-    for (key_a, key_b), score in key_scores.items():
-        score = round(score, 1)
-        for a in ids_by_key[key_a]:
-            a_new = a in new_ids
-            for b in ids_by_key[key_b]:
-                if a_new or b in new_ids:
-                    out.append((a, b, score) if a < b else (b, a, score))
-    out.sort()
-    return out
+    return key_scores
 
 
 def _name_blocks(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tiecrm.matching import MIN_BLOCK_TOKEN, grouped_name_pairs, name_tokens
+from tiecrm.forked import fork_is_safe, start_forked
+from tiecrm.matching import MIN_BLOCK_TOKEN, KeyScores, grouped_name_pairs, name_tokens, score_blocks
+
+# From about this many keys in blocks, scoring half of them in a forked process (on the other CPU, idle
+# once the cards are in) repays the fork; below, everything is scored here.
+FORK_SCORING_FROM = 20_000
 
 
 class NameGroups:
@@ -45,10 +50,16 @@ class NameGroups:
         self._leave(person_id)
         self._join(person_id, name)
 
-    def pairs(self, threshold: float = 90) -> list[tuple[int, int, float]]:
-        """Pairs `(a, b, score)` with `a < b`, as `similar_name_pairs` gives them on the names now."""
+    def pairs(self, threshold: float = 90, two_processes: bool | None = None) -> list[tuple[int, int, float]]:
+        """Pairs `(a, b, score)` with `a < b`, as `similar_name_pairs` gives them on the names now.
+
+        A large pass scores half its blocks in a forked copy of this process where a fork is safe
+        (`forked.fork_is_safe`); `two_processes` forces one way or the other.
+        """
+        split = fork_is_safe() if two_processes is None else two_processes
         return grouped_name_pairs(self.ids_by_key, self.token_lists, self.new_ids, threshold,
-                                  (self.blocks, self.weights, self.short_blocks))
+                                  (self.blocks, self.weights, self.short_blocks),
+                                  _score_in_two_processes if split else None)
 
     def _join(self, person_id: int, name: str) -> None:
         parsed = self._parsed.get(name)
@@ -100,3 +111,23 @@ class NameGroups:
 
     def _parsed_tokens(self, key: str) -> tuple[str, ...]:
         return tuple({token for token in key.split(" ") if len(token) >= MIN_BLOCK_TOKEN})
+
+
+def _score_in_two_processes(blocks: list[list[str]], new_keys: set[str], everyone_new: bool,
+                            threshold: float) -> KeyScores:
+    """`score_blocks`, with about half the work done by a forked child while this process does the rest."""
+    if sum(len(members) for members in blocks) < FORK_SCORING_FROM:
+        return score_blocks(blocks, new_keys, everyone_new, threshold)
+    # Deal the blocks, largest first, to whichever half has less work so far (a block of n keys costs
+    # about n * n comparisons).
+    halves: tuple[list[list[str]], list[list[str]]] = ([], [])
+    work = [0, 0]
+    for members in sorted(blocks, key=len, reverse=True):
+        lighter = 0 if work[0] <= work[1] else 1
+        halves[lighter].append(members)
+        work[lighter] += len(members) * len(members)
+    theirs = start_forked(score_blocks, halves[1], new_keys, everyone_new, threshold)
+    scores = score_blocks(halves[0], new_keys, everyone_new, threshold)
+    # A pair in blocks of both halves has the same score in each.
+    scores.update(theirs())
+    return scores

@@ -8,12 +8,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Self
 
 from tiecrm.domain import CardProblem
+from tiecrm.forked import fork_is_safe
 from tiecrm.store.prepared import PreparedCard, with_hash
 from tiecrm.vcard.reader import UnreadablePathError
 
@@ -27,11 +27,6 @@ def _serve_command() -> list[str]:
     path = [_PACKAGE_ROOT, *(entry for entry in sys.path if entry and entry != _PACKAGE_ROOT)]
     code = f"import sys; sys.path[:] = {path!r}; from tiecrm.store.card_reader import serve; serve()"
     return [sys.executable, "-S", "-c", code]
-
-
-def fork_is_safe() -> bool:
-    """True when the reading process can be a fork of this one (see CardFeed)."""
-    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def second_core_available() -> bool:

@@ -1,0 +1,63 @@
+"""start_forked: a function run in a forked child gives back its result, or its failure, and leaves this
+process's open database transaction alone."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from tiecrm.forked import fork_is_safe, start_forked
+
+pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and fork_is_safe()), reason="needs a safe fork")
+
+
+def _child_facts(numbers: list[int]) -> tuple[int, int]:
+    return sum(numbers), os.getpid()
+
+
+def test_the_result_comes_back_from_another_process() -> None:
+    result = start_forked(_child_facts, list(range(1000)))
+    total, pid = result()
+    assert total == 499500 and pid != os.getpid()
+    assert not Path(f"/proc/{pid}").exists(), "the child was waited for"
+
+
+def _fail() -> None:
+    raise ValueError("no such block")
+
+
+def test_a_failure_in_the_child_is_raised_here_with_its_reason() -> None:
+    result = start_forked(_fail)
+    with pytest.raises(RuntimeError, match="ValueError: no such block"):
+        result()
+
+
+def _exit_hard() -> None:
+    os._exit(3)
+
+
+def test_a_child_that_dies_without_answering_is_reported() -> None:
+    with pytest.raises(RuntimeError, match="without an answer"):
+        start_forked(_exit_hard)()
+
+
+def test_an_open_transaction_here_survives_the_child(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=wal")
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    conn.commit()
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO t VALUES (1)")
+    assert start_forked(_child_facts, [1, 2])()[0] == 3
+    conn.execute("INSERT INTO t VALUES (2)")
+    conn.commit()
+    conn.close()
+    check = sqlite3.connect(db)
+    assert check.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    check.close()
