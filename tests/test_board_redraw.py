@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from rich.segment import Segment
+from textual.scrollbar import ScrollBarRender
 
 from tests.app_support import type_at_once
 from tests.test_board import NOW, SIZE, I, N, U, V, make_app, open_board, seed, shown
 from tiecrm.ui.screens import board as board_screen
 from tiecrm.ui.screens.board import BoardScreen
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT
+from tiecrm.ui.widgets import board_column
 from tiecrm.ui.widgets.board_column import BoardColumn, CardList
 
 # Long enough that Unsorted and Nurture scroll (and have a scrollbar) in a 24-line terminal.
@@ -203,10 +205,11 @@ async def test_the_collector_waits_for_a_moves_frame(repo):
 
 
 @pytest.mark.asyncio
-async def test_card_lines_the_list_finishes_itself_look_as_textual_finishes_them(tmp_path, monkeypatch):
-    """The card list pads and filters its own lines and hands unchanged rows back as they were; frame for
-    frame, through moves, a drag, undo, a filter, a new last contact and a narrower terminal, the screen is
-    what Textual's own line cache draws."""
+async def test_card_lines_and_scrollbars_drawn_by_the_board_look_as_textual_draws_them(tmp_path, monkeypatch):
+    """The card list pads and filters its own lines and hands unchanged rows back as they were, its
+    scrollbar's cells are drawn straight to lines; frame for frame, through moves, a drag, scrolling, undo,
+    a filter, a new last contact, the pointer over a scrollbar and a narrower terminal, the screen is what
+    Textual's own line cache and scrollbar renderer draw."""
     textual_draws = False
     plain_frames = 0
     plainly_styled = CardList._plainly_styled
@@ -262,6 +265,7 @@ async def test_card_lines_the_list_finishes_itself_look_as_textual_finishes_them
     finished_here = await frames(tmp_path / "finished-here.db")
     assert plain_frames > 0
     textual_draws, plain_frames = True, 0
+    monkeypatch.setattr(board_column, "StripScrollBarRender", ScrollBarRender)
     finished_by_textual = await frames(tmp_path / "finished-by-textual.db")
     assert plain_frames == 0
     assert len(finished_here) == len(finished_by_textual)

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from tiecrm.domain import Bucket
 from tiecrm.ui.format import minutes_label
 from tiecrm.ui.widgets.board_card import CARD_HEIGHT, COLD_MARK, CardFaces, fit
+from tiecrm.ui.widgets.strip_scrollbar import StripScrollBarRender
 
 PLACEHOLDER = "placeholder"
 """The highlight of the row where a lifted card would land."""
@@ -92,6 +93,10 @@ class CardList(ScrollView):
         self.lifted_id = lifted_id
         self.placeholder = placeholder
         rows = len(ids) + (1 if placeholder is not None else 0)
+        if self.show_vertical_scrollbar:
+            # Moves and scrolling move the thumb: the bar is drawn without a Rich pass. (Set on the bar
+            # Textual made when the column overflowed: one made before that has no thickness.)
+            self.vertical_scrollbar.renderer = StripScrollBarRender
         self._set_content_height(rows * CARD_HEIGHT)
         if everything:
             self.refresh()
