@@ -19,6 +19,8 @@ __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_dr
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
 FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
+# Indexes whose entries land at random places: a large batch into a small store builds them afterwards.
+REBUILT_INDEXES = ("card_hash", "card_uid", "phone_key", "email_key")
 
 
 def _index_add(index: dict, key: str, entry: object) -> None:
@@ -69,6 +71,7 @@ class BatchImport:
     def __init__(self, db: peewee.SqliteDatabase, now_text: str, source: str, expected_cards: int = 0) -> None:
         self.db = db
         self.expected_cards = expected_cards
+        self._set_aside: list[str] = []  # CREATE INDEX statements of indexes dropped for the batch
         # Names grouped as people come, when the batch is large next to the store (see _load_indexes).
         self.name_groups: NameGroups | None = None
         self.conn: sqlite3.Connection = db.connection()
@@ -131,6 +134,27 @@ class BatchImport:
             self.name_groups = NameGroups()
             for person_id, name in q("SELECT id, name FROM person"):
                 self.name_groups.add_known(person_id, "" if name == NO_NAME else name)
+            self._set_aside_indexes()
+
+    def _set_aside_indexes(self) -> None:
+        """Drop the indexes a large batch would write at random places (hashes, phone and email keys, card
+        UIDs), to build them again in one sorted pass before the batch commits (`rebuild_indexes`).
+        Nothing the batch reads goes through them. The drop is part of the batch's transaction, so a
+        failed or killed import gets them back with everything else."""
+        q = self.conn.execute
+        self._set_aside = [
+            sql for (sql,) in q(
+                f"SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND name IN ({', '.join('?' * len(REBUILT_INDEXES))})", REBUILT_INDEXES)
+        ]
+        for name in REBUILT_INDEXES:
+            q(f'DROP INDEX IF EXISTS "{name}"')
+
+    def rebuild_indexes(self) -> None:
+        """Build again the indexes `_set_aside_indexes` dropped (see there)."""
+        for sql in self._set_aside:
+            self.conn.execute(sql)
+        self._set_aside = []
 
     def _person(self, person_id: int) -> _Person:
         """The import's view of a person, read from the database the first time it is needed."""
@@ -478,6 +502,7 @@ def _import(
                     progress(done)
         batch.flush()
         batch.release_indexes()
+        batch.rebuild_indexes()
         possible = batch.record_similar_names()
         summary = batch.finish(len(problems), possible, problems)
     if progress is not None and done % FLUSH_EVERY:
