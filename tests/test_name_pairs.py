@@ -26,7 +26,7 @@ def replay(known: list[tuple[int, str]], steps: list[tuple], threshold: float = 
         elif step[0] == "touch":
             tracker.touch(step[1])
         else:
-            tracker.rename(step[1], step[2])
+            tracker.rename(step[1], names.get(step[1], ""), step[2])
             names[step[1]] = step[2]
         new_ids.add(step[1])
     return tracker.pairs(threshold), similar_name_pairs(sorted(names.items()), new_ids, threshold)

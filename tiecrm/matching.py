@@ -164,13 +164,10 @@ def similar_name_pairs(
     return grouped_name_pairs(ids_by_key, token_lists, new_ids, threshold)
 
 
-TokenBlocks = tuple[dict[str, list[str]], dict[str, int], dict[tuple[str, str], list[str]]]
-"""Keys by each token of 3+ characters they hold, how many people hold each token, and keys of two or more
-tokens by each such token and their initials (see `shortened_key_pairs`)."""
-
-
+TokenBlocks = tuple[dict[str, list[str]], dict[str, int]]
+"""Keys by each token of 3+ characters they hold, and how many people hold each token."""
 KeyScores = dict[tuple[str, str], float]
-BlockScorer = Callable[[list[list[str]], set[str], bool, float], KeyScores]
+PairScorer = Callable[[list[list[str]], dict[str, list[str]], set[str], bool, float], KeyScores]
 
 
 def grouped_name_pairs(
@@ -179,23 +176,19 @@ def grouped_name_pairs(
     new_ids: set[int],
     threshold: float = 90,
     token_blocks: TokenBlocks | None = None,
-    scorer: BlockScorer | None = None,
+    scorer: PairScorer | None = None,
 ) -> list[tuple[int, int, float]]:
     """`similar_name_pairs` on names already grouped: people by name key and each key's tokens (see
     `_group_by_key`), and optionally the keys already blocked by token (a name_pairs.NameGroups kept
     as an import went; its blocks may hold keys nobody has any more). `scorer` stands in for
-    `score_blocks` (which it must equal: a share of the blocks scored elsewhere, say)."""
+    `score_key_pairs` (which it must equal: with a share of the work done elsewhere, say)."""
     new_keys = {key for key, ids in ids_by_key.items() if not new_ids.isdisjoint(ids)}
     if not new_keys:
         return []
     everyone_new = len(new_keys) == len(ids_by_key)
     blocks = [members for members in _name_blocks(token_lists, ids_by_key, new_keys, token_blocks)
               if len(members) >= 2]
-    key_scores = (scorer or score_blocks)(blocks, new_keys, everyone_new, threshold)
-    kept_short = token_blocks[2] if token_blocks is not None else None
-    for a, b in shortened_key_pairs(token_lists, new_keys, kept_short):
-        pair = (a, b) if a < b else (b, a)
-        key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
+    key_scores = (scorer or score_key_pairs)(blocks, token_lists, new_keys, everyone_new, threshold)
 
     out: list[tuple[int, int, float]] = []
     for ids in ids_by_key.values():
@@ -213,6 +206,22 @@ def grouped_name_pairs(
                     out.append((a, b, score) if a < b else (b, a, score))
     out.sort()
     return out
+
+
+def score_key_pairs(blocks: list[list[str]], token_lists: dict[str, list[str]], new_keys: set[str],
+                    everyone_new: bool, threshold: float) -> KeyScores:
+    """(key, key) -> score, the lower key first, for the pairs of keys, at least one of them new, that
+    score at least `threshold` inside a block, or that are the same but for a shortened word."""
+    return with_shortened(score_blocks(blocks, new_keys, everyone_new, threshold),
+                          shortened_key_pairs(token_lists, new_keys))
+
+
+def with_shortened(key_scores: KeyScores, shortened: set[tuple[str, str]]) -> KeyScores:
+    """`key_scores` with the shortened pairs (see `shortened_key_pairs`) at least at SHORTENED_SCORE."""
+    for a, b in shortened:
+        pair = (a, b) if a < b else (b, a)
+        key_scores[pair] = max(key_scores.get(pair, 0.0), SHORTENED_SCORE)
+    return key_scores
 
 
 def score_blocks(blocks: list[list[str]], new_keys: set[str], everyone_new: bool, threshold: float) -> KeyScores:
@@ -282,7 +291,7 @@ def _name_blocks(
     blocks: dict[object, list[str]] = defaultdict(list)
     weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
     if token_blocks is not None:
-        kept, kept_weights, _ = token_blocks
+        kept, kept_weights = token_blocks
         for token in wanted:
             blocks[token] = [key for key in kept[token] if key in token_lists]
             weights[token] = kept_weights[token]
@@ -333,24 +342,13 @@ def _group_by_key(names: Sequence[tuple[int, str]]) -> tuple[dict[str, list[int]
 SHORTENED_SCORE = 80.0
 
 
-def shortened_key_pairs(
-    token_lists: dict[str, list[str]],
-    new_keys: set[str],
-    kept_blocks: dict[tuple[str, str], list[str]] | None = None,
-) -> set[tuple[str, str]]:
+def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -> set[tuple[str, str]]:
     """Pairs of name keys that are the same but for a shortened or initialled word ("jon smyth" and
     "jonathan smyth", "priya s" and "priya sharma"), which a ratio scores too low.
 
     Blocked on a shared 3+ character word plus the names' initials, so only names that could be such a
-    pair are compared. `kept_blocks` are those blocks already made (by name_pairs.NameGroups; they may
-    hold keys nobody has any more).
+    pair are compared.
     """
-    if kept_blocks is not None:
-        if len(new_keys) < len(token_lists):
-            kept_blocks = {block: kept_blocks.get(block, ()) for block in _shortened_blocks_of(token_lists, new_keys)}
-        return _shortened_in_blocks(
-            ([key for key in members if key in token_lists] for members in kept_blocks.values()),
-            token_lists, new_keys)
     # Only blocks holding a new key are compared: when few keys are new, only theirs are built.
     wanted = None
     if len(new_keys) < len(token_lists):

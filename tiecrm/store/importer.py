@@ -305,9 +305,10 @@ class BatchImport:
             self.name_groups.touch(person.id)
 
     def _set(self, person: _Person, attr: str, value: str) -> None:
-        setattr(person, attr, value)
         if attr == "name" and self.name_groups is not None:
-            self.name_groups.rename(person.id, "" if value == NO_NAME else value)
+            self.name_groups.rename(person.id, "" if person.name == NO_NAME else person.name,
+                                    "" if value == NO_NAME else value)
+        setattr(person, attr, value)
         if person.new_row is not None:
             column = {"name": 2, "org": 3, "title": 4, "birthday": 5, "note": 6}[attr]
             person.new_row[column] = value
