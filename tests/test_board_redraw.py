@@ -294,3 +294,35 @@ async def test_a_tinted_card_list_is_drawn_by_textual_and_plain_again_once_the_t
         await pilot.press("u")  # Una 00 back on top: the cards look as before the tint (the status does not)
         await pilot.pause()
         assert frame(app)[cards.region.y:] == plain[cards.region.y:]
+
+
+def header_background(app, bucket):
+    """The background of a column header's second cell on screen."""
+    region = app.screen.column(bucket).header.region
+    line = app.screen._compositor.render_strips()[region.y]
+    return list(line.crop(region.x + 1, region.x + 2))[0].style.bgcolor
+
+
+@pytest.mark.asyncio
+async def test_the_focused_header_takes_a_new_themes_colour(repo):
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot)
+        await pilot.press("l")  # inner circle has the focus
+        await pilot.pause()
+        lit_before = header_background(app, I)
+        assert lit_before != header_background(app, U)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        lit_after = header_background(app, I)
+        assert lit_after != lit_before
+        unlit_after = header_background(app, U)
+        # A board opened under the new theme lights its focused header the same way.
+        await pilot.press("escape")
+        await pilot.pause()
+        await open_board(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert header_background(app, I) == lit_after
+        assert header_background(app, U) == unlit_after

@@ -70,6 +70,11 @@ class CardList(ScrollView):
         # the same card line as before back as it was, and the compositor's cuts of it are reused too.
         self._painted: dict[int, tuple[tuple[int | None, str, int], Strip]] = {}
         self._painted_look: tuple[object, ...] | None = None
+        # Bumped whenever what the rows show may have changed; a frame asking for the same rows, scroll
+        # and look as the last one while it stands gets the last one's lines (the columns a move left alone).
+        self._shown_version = 0
+        self._last_frame: tuple[object, ...] | None = None
+        self._last_strips: list[Strip] = []
 
     # -- what is drawn --------------------------------------------------------------------------
 
@@ -92,6 +97,7 @@ class CardList(ScrollView):
         self.cursor = cursor
         self.lifted_id = lifted_id
         self.placeholder = placeholder
+        self._shown_version += 1
         rows = len(ids) + (1 if placeholder is not None else 0)
         if self.show_vertical_scrollbar:
             # Moves and scrolling move the thumb: the bar is drawn without a Rich pass. (Set on the bar
@@ -179,6 +185,7 @@ class CardList(ScrollView):
         self._drawn.clear()
         self._lines.clear()
         self._painted.clear()
+        self._shown_version += 1
 
     def _style(self, name: str) -> Style:
         """Styles worked out once per redraw: looking them up per line is what drawing would cost."""
@@ -267,6 +274,9 @@ class CardList(ScrollView):
         if look != self._painted_look:
             self._painted.clear()
             self._painted_look = look
+        frame = (look, crop, top, self._shown_version)
+        if frame == self._last_frame:
+            return list(self._last_strips)
         pad_style = VisualStyle(background=base_background + background).rich_style
         painted = self._painted
         strips: list[Strip] = []
@@ -286,7 +296,8 @@ class CardList(ScrollView):
         if crop.column_span != (0, width):
             start, end = crop.column_span
             strips = [strip.crop(start, end) for strip in strips]
-        return strips
+        self._last_frame, self._last_strips = frame, strips
+        return list(strips)
 
     def render_line(self, y: int) -> Strip:
         width, top = self._frame or (self.scrollable_content_region.width, self.scroll_offset.y)
@@ -350,11 +361,12 @@ def header_text(bucket: Bucket, count: int, guide: int | None, minutes: int | No
 class BoardColumn(Vertical):
     """One bucket's column: header, then its cards."""
 
+    COMPONENT_CLASSES = {"board-column--focus"}
     DEFAULT_CSS = """
     BoardColumn { width: 1fr; height: 1fr; border: round $secondary 40%; padding: 0 0; }
     BoardColumn.-drop-target { border: heavy $accent; background: $accent 8%; }
     BoardColumn > .board-header { height: 2; padding: 0 1; }
-    BoardColumn.-active > .board-header { background: $primary 35%; }
+    BoardColumn > .board-column--focus { background: $primary 35%; }
     BoardColumn > .board-header.-over { color: $error; }
     """
 
@@ -363,6 +375,13 @@ class BoardColumn(Vertical):
         self.bucket = bucket
         self.faces = faces
         self._header_shown: tuple[int, int | None, int | None, int | None] | None = None
+        self._lit = False
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: object) -> None:
+        self._light_header()  # the lit colour is the new theme's (its styles are in place by now)
 
     def compose(self) -> ComposeResult:
         # Kept at hand: every move asks for them, and a query walks the column's children each time.
@@ -391,7 +410,7 @@ class BoardColumn(Vertical):
     def set_state(self, active: bool, drop_target: bool) -> None:
         """Highlight the column as the one with focus and/or the one a lifted card would land in."""
         background_changes = self.has_class("-drop-target") != drop_target
-        if self.has_class("-active") == active and not background_changes:
+        if self._lit == active and not background_changes:
             return
         self.set_class(active, "-active", update=False)
         self.set_class(drop_target, "-drop-target", update=False)
@@ -399,7 +418,16 @@ class BoardColumn(Vertical):
             # The header and the cards are painted over the column's background: restyle them all.
             self.update_node_styles()
             self.cards.refresh()
-        else:
-            # The focus shows on the header alone: a border of another colour would repaint every line
-            # of the column (a fifth of a carry), restyling the cards would redraw them for nothing.
-            self.app.stylesheet.update_nodes([self.header], animate=False)
+        if self._lit != active:
+            self._lit = active
+            self._light_header()
+
+    def _light_header(self) -> None:
+        """The focus shows on the header alone, as its background (the column's `board-column--focus`).
+
+        A border of another colour would repaint every line of the column, restyling the cards would
+        redraw them for nothing, and a class on the header would send it through the whole stylesheet
+        on every move: the colour is set on the header's own style, which repaints just its two lines.
+        """
+        lit = self.get_component_styles("board-column--focus").background if self._lit else None
+        self.header.styles.background = lit
