@@ -5,8 +5,12 @@ run. Targets on a 2-core machine: 10,000 cards in <= 1.0 s and >= 3.5x faster th
 50,000 cards in <= 5 s with peak memory under 150 MB. Also `tiecrm list QUERY` on 10,000 people, as a
 user runs it (a new process), well under 0.3 s.
 
-Imports this large read their cards in a second process (tiecrm.store.card_feed): its peak memory and CPU
-time are printed beside the importing process's own.
+Imports this large read their cards in a second process (tiecrm.store.card_feed), and the possible-duplicates
+pass may do part of its work in a third (tiecrm.forked): their CPU time is printed beside the importing
+process's own. Memory is measured twice for the 50,000-card import: the importing process's own peak (VmHWM),
+and, in a second run, the peak of all the import's processes together, sampled every 20 ms as their
+proportional set size (PSS: a page a forked child still shares with its parent counts once, split between
+them), so the figure is the memory the machine actually gives the import.
 """
 
 from __future__ import annotations
@@ -49,12 +53,11 @@ t2 = time.perf_counter()
 report = import_paths(repo, [sys.argv[2]])
 t3 = time.perf_counter()
 repo.close()
-# The reading process's peak, at most: Linux starts a child's ru_maxrss at its parent's size when it forked.
-reader = resource.getrusage(resource.RUSAGE_CHILDREN)
+# The CPU time of the reading process and of any forked helper of the possible-duplicates pass.
+others = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"import_s": t3 - t2, "open_s": t2 - t1, "modules_s": t1 - t0, "added": report.summary.added,
-                  "problems": len(report.problems),
-                  "peak_mb": peak_mb(), "reader_peak_mb": reader.ru_maxrss / 1024,
-                  "cpu_s": time.process_time(), "reader_cpu_s": reader.ru_utime + reader.ru_stime}))
+                  "problems": len(report.problems), "peak_mb": peak_mb(),
+                  "cpu_s": time.process_time(), "reader_cpu_s": others.ru_utime + others.ru_stime}))
 """
 
 
@@ -62,6 +65,35 @@ def _import_in_subprocess(db: Path, vcf: Path) -> dict:
     out = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(db), str(vcf)],
                          capture_output=True, text=True, check=True, timeout=600)
     return json.loads(out.stdout)
+
+
+def _pss_kb(pid: int) -> int:
+    """The proportional set size of a process and all its descendants, in KiB (0 for one already gone)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(_pss_kb(int(child)) for child in children.read().split())
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def _combined_peak_mb(db: Path, vcf: Path) -> tuple[float, dict]:
+    """Run the import and sample the PSS of its process tree every 20 ms; return the largest sum seen."""
+    process = subprocess.Popen([sys.executable, "-c", IMPORT_SCRIPT, str(db), str(vcf)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _pss_kb(process.pid))
+        time.sleep(0.02)
+    out, err = process.communicate()
+    assert process.returncode == 0, err
+    return peak / 1024, json.loads(out)
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +118,8 @@ def test_import_10k_end_to_end_against_vobject(exports, tmp_path):
     ratio = vobject_s / best["import_s"]
     print(f"\n10,000 cards ({vcf.stat().st_size / 1e6:.1f} MB): import {best['import_s']:.3f} s "
           f"(runs: {', '.join(format(r['import_s'], '.3f') for r in runs)}), "
-          f"{best['added'] / best['import_s']:,.0f} cards/s, peak {best['peak_mb']:.0f} MB "
-          f"(reading process: at most {best['reader_peak_mb']:.0f} MB); CPU {best['cpu_s']:.2f} s "
-          f"+ reading process {best['reader_cpu_s']:.2f} s; "
+          f"{best['added'] / best['import_s']:,.0f} cards/s, peak {best['peak_mb']:.0f} MB; "
+          f"CPU {best['cpu_s']:.2f} s + other processes {best['reader_cpu_s']:.2f} s; "
           f"vobject.readComponents {vobject_s:.2f} s for {vobject_cards} cards; ratio {ratio:.1f}x")
     assert best["added"] == 10_000 and best["problems"] == 0
     assert best["import_s"] <= 1.0
@@ -97,11 +128,13 @@ def test_import_10k_end_to_end_against_vobject(exports, tmp_path):
 
 def test_import_50k_time_and_memory(exports, tmp_path):
     result = _import_in_subprocess(tmp_path / "big.db", exports[50_000])
+    combined_mb, sampled = _combined_peak_mb(tmp_path / "sampled.db", exports[50_000])
     print(f"\n50,000 cards ({exports[50_000].stat().st_size / 1e6:.1f} MB): import {result['import_s']:.2f} s, "
-          f"{result['added'] / result['import_s']:,.0f} cards/s, peak resident memory {result['peak_mb']:.0f} MB "
-          f"(reading process: at most {result['reader_peak_mb']:.0f} MB); CPU {result['cpu_s']:.2f} s "
-          f"+ reading process {result['reader_cpu_s']:.2f} s")
-    assert result["added"] == 50_000
+          f"{result['added'] / result['import_s']:,.0f} cards/s, importing process's peak resident memory "
+          f"{result['peak_mb']:.0f} MB; CPU {result['cpu_s']:.2f} s + other processes {result['reader_cpu_s']:.2f} s; "
+          f"all the import's processes together, in a second run ({sampled['import_s']:.2f} s while sampled): "
+          f"peak {combined_mb:.0f} MB (PSS)")
+    assert result["added"] == 50_000 and sampled["added"] == 50_000
     assert result["import_s"] <= 5.0
     assert result["peak_mb"] < 150
 
