@@ -65,6 +65,10 @@ async def test_first_run_shows_welcome_and_loads_the_demo(tmp_path):
         await pilot.pause(0.1)
         assert isinstance(app.screen, PeopleScreen)
         assert len(shown_names(app)) >= 40
+        # The people screen was made under the welcome screen, with the first frame's stand-ins: it shows
+        # the real header and footer.
+        screenshot = app.export_screenshot()
+        assert "Board" in screenshot and "tiecrm" in screenshot
     assert repo.count_people() >= 40
     repo.close()
 
@@ -615,3 +619,113 @@ def test_opening_the_app_loads_neither_peewee_nor_the_domains_details():
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.parametrize("width", [140, 81, 40, 24])
+@pytest.mark.parametrize("suffix", ["", "demo", "a title far too long to fit between the icon and the clock"])
+async def test_the_first_frames_header_is_the_header_drawn_by_one_widget(width, suffix):
+    from textual.app import App
+    from textual.widgets import Header
+
+    from tiecrm.ui.screens.people import HeaderStandIn
+
+    class OneLine(App[None]):
+        def __init__(self, widget) -> None:
+            super().__init__()
+            self.widget = widget
+            if suffix:
+                self.title = f"tiecrm · {suffix}"
+
+        def compose(self):
+            yield self.widget
+
+    lines = []
+    for widget in (Header(), HeaderStandIn()):
+        app = OneLine(widget)
+        async with app.run_test(size=(width, 3)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            lines.append(_cells(app.screen._compositor.render_strips()[0]))
+    assert lines[0] == lines[1]
+
+
+def _cells(strip) -> list[tuple]:
+    """What a line shows, cell by cell: the character, its background, and the colour and attributes of
+    anything but a space (where they show nothing), whatever the segments it was drawn in."""
+    cells = []
+    for segment in strip:
+        style = segment.style
+        for char in segment.text:
+            shown = None if char == " " else (style.color, style.bold, style.dim, style.italic, style.reverse)
+            cells.append((char, style.bgcolor, shown))
+    return cells
+
+
+async def test_the_first_frame_has_stand_ins_and_the_settled_screen_the_header_and_footer(repo):
+    from textual.widgets import Footer, Header
+
+    from tiecrm.ui.screens.people import FooterStandIn, HeaderStandIn
+
+    app = make_app(repo)
+    seen_at_first: list[tuple[int, int]] = []
+    original = PeopleScreen.first_frame_drawn
+
+    def first_frame_drawn(screen):
+        seen_at_first.append((len(screen.query(HeaderStandIn)), len(screen.query(FooterStandIn))))
+        original(screen)
+
+    PeopleScreen.first_frame_drawn = first_frame_drawn
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert seen_at_first == [(1, 1)]
+            assert not screen.query(HeaderStandIn) and not screen.query(FooterStandIn)
+            assert len(screen.query(Header)) == len(screen.query(Footer)) == 1
+            assert "Board" in str(app.export_screenshot())
+    finally:
+        PeopleScreen.first_frame_drawn = original
+
+
+async def test_the_first_frames_footer_is_the_footer_with_no_keys_yet():
+    from textual.app import App
+    from textual.widgets import Footer
+
+    from tiecrm.ui.screens.people import FooterStandIn
+
+    class OneLine(App[None]):
+        ENABLE_COMMAND_PALETTE = False
+
+        def __init__(self, widget) -> None:
+            super().__init__()
+            self.widget = widget
+
+        def compose(self):
+            yield self.widget
+
+    lines = []
+    for widget in (Footer(), FooterStandIn()):
+        app = OneLine(widget)
+        async with app.run_test(size=(80, 3)) as pilot:
+            await pilot.pause()
+            lines.append(_cells(app.screen._compositor.render_strips()[-1]))
+    assert lines[0] == lines[1]
+    assert {cell[1] for cell in lines[0]} != {None}  # the footer's own background, not the screen's
+
+
+async def test_quitting_with_the_first_frame_leaves_no_error(repo):
+    from pathlib import Path
+
+    import tiecrm.ui.app
+
+    class QuitAtOnce(TieCrmApp):
+        CSS_PATH = Path(tiecrm.ui.app.__file__).parent / TieCrmApp.CSS_PATH
+
+        def on_ready(self) -> None:
+            super().on_ready()
+            self.exit()
+
+    app = QuitAtOnce(repo, now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 0

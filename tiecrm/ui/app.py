@@ -119,11 +119,13 @@ class TieCrmApp(App[None]):
             self.call_after_refresh(self.call_after_refresh, self._after_first_frame, announce=True)
 
     def on_ready(self) -> None:
-        # Textual posts Ready right after the first frame is written.
+        # Textual posts Ready right after the first frame is written. Every screen made for it is told,
+        # the people screen under the welcome screen too.
         self.first_frame_done = True
-        first_frame_drawn = getattr(self.screen, "first_frame_drawn", None)
-        if first_frame_drawn is not None:
-            first_frame_drawn()
+        for screen in self.screen_stack:
+            first_frame_drawn = getattr(screen, "first_frame_drawn", None)
+            if first_frame_drawn is not None:
+                first_frame_drawn()
 
     def _after_first_frame(self, announce: bool = False) -> None:
         if self._collector_hold is not None:

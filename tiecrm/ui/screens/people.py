@@ -6,21 +6,23 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widget import MountError, Widget
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tiecrm.collector import keep_out_of_collections
 from tiecrm.domain import Bucket, PersonSummary
 from tiecrm.ui.format import person_details
 from tiecrm.ui.widgets.people_list import PeopleList
-from tiecrm.ui.widgets.settled_footer import SettledFooter
 
 if TYPE_CHECKING:  # the index is built after the first frame, and its module imported then
     from tiecrm.search import PeopleIndex
@@ -49,6 +51,57 @@ class SearchInput(Input):
     def action_clear(self) -> None:
         self.value = ""
         self.screen.query_one(PeopleList).focus()
+
+
+class HeaderStandIn(Widget):
+    """The header's line as the app's first frame shows it, drawn by one widget.
+
+    Textual's Header is four widgets, each with styles to parse and match, in a module of its own; the
+    people screen shows this line in its first frame and mounts the Header in its place just after. The
+    line is the Header's: the icon in the icon's eight cells, the title centred between them and the
+    clock's ten, cut with an ellipsis when it does not fit.
+    """
+
+    DEFAULT_CSS = """
+    HeaderStandIn {
+        dock: top;
+        width: 100%;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+
+    ICON = "\u2b58"  # the Header's own icon
+    ICON_WIDTH = 8  # the Header's icon: eight cells, padded one either side
+    CLOCK_WIDTH = 10  # the room the Header keeps for its clock, shown or not
+
+    def render(self) -> Content:
+        screen, app = self.screen, self.app
+        title = app.format_title(
+            screen.title if screen.title is not None else app.title,
+            screen.sub_title if screen.sub_title is not None else app.sub_title,
+        )
+        title_width = max(0, self.size.width - self.ICON_WIDTH - self.CLOCK_WIDTH)
+        icon = Content(self.ICON).pad(1, max(0, self.ICON_WIDTH - 1 - cell_len(self.ICON)))
+        return Content.assemble(icon, title.center(title_width, ellipsis=True), " " * self.CLOCK_WIDTH)
+
+
+class FooterStandIn(Widget):
+    """The footer's line as the app's first frame shows it: empty, as its keys are not built yet. The
+    footer (its module, its styles and its keys) is mounted in its place just after that frame."""
+
+    DEFAULT_CSS = """
+    FooterStandIn {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def render(self) -> str:
+        return ""
 
 
 class PeopleScreen(Screen):
@@ -89,7 +142,14 @@ class PeopleScreen(Screen):
         self._filter_drawn: tuple[Bucket | None, int, bool] | None = None  # what the filter line says
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # The app's first frame has stand-ins for the header and the footer (see first_frame_drawn).
+        stand_ins = not self.app.first_frame_done
+        if stand_ins:
+            yield HeaderStandIn()
+        else:
+            from textual.widgets import Header
+
+            yield Header()
         with Horizontal(id="people-body"):
             with Vertical(id="people-left"):
                 yield Static(id="bucket-filter")
@@ -97,7 +157,12 @@ class PeopleScreen(Screen):
                 yield PeopleList(id="people-list")
             with VerticalScroll(id="person-pane"):
                 yield Static(id="person-details")
-        yield SettledFooter()
+        if stand_ins:
+            yield FooterStandIn()
+        else:
+            from tiecrm.ui.widgets.settled_footer import SettledFooter
+
+            yield SettledFooter()
 
     def on_mount(self) -> None:
         # The search runs as the box's text changes, before the box is redrawn, so a keystroke draws the
@@ -147,12 +212,33 @@ class PeopleScreen(Screen):
         self._apply_search(keep_id=keep_id)
 
     def first_frame_drawn(self) -> None:
-        """The app's first frame, with this screen, is on the terminal: stamp its time for the start-up
-        benchmark when people are in it. Stamped from the frame itself rather than from the callbacks
-        after it, which also wait for the layouts that frame asks for and for the footer's keys."""
+        """The app's first frame is on the terminal: stamp its time for the start-up benchmark when this
+        screen's people are in it, and put the real header and footer in place of the stand-ins. Stamped
+        from the frame itself rather than from the callbacks after it, which also wait for the layouts
+        that frame asks for and for the footer's keys."""
         if self._first_frame_due and self._first_frame_path:
             _write_time(self._first_frame_path)
             self._first_frame_path = None
+        if self.query(HeaderStandIn):
+            self.call_later(self._replace_stand_ins)
+
+    async def _replace_stand_ins(self) -> None:
+        from textual.widgets import Header
+
+        from tiecrm.ui.widgets.settled_footer import SettledFooter
+
+        header, footer = self.query_one(HeaderStandIn), self.query_one(FooterStandIn)
+        # One frame shows the change: the same header line, and the footer with its keys.
+        with self.app.batch_update():
+            try:
+                await self.mount(Header(), before=header)
+                await self.mount(SettledFooter(), before=footer)
+            except MountError:
+                return  # the app is closing (quit with its first frame): the screen is going away
+            await header.remove()
+            await footer.remove()
+        # The footer missed the binding changes made before it was there.
+        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="people")
     def _load_all(self, bucket: Bucket | None, keep_id: int | None) -> None:
