@@ -412,7 +412,6 @@ class BoardColumn(Vertical):
         background_changes = self.has_class("-drop-target") != drop_target
         if self._lit == active and not background_changes:
             return
-        self.set_class(active, "-active", update=False)
         self.set_class(drop_target, "-drop-target", update=False)
         if background_changes:
             # The header and the cards are painted over the column's background: restyle them all.
