@@ -55,9 +55,53 @@ def split_cards(text: str) -> tuple[list[CardChunk], list[Stray]]:
     return cards, strays
 
 
+_BEGIN, _END = "BEGIN:VCARD\n", "\nEND:VCARD\n"
+
+
+def _plain_card_spans(text: str) -> list[tuple[int, int]] | None:
+    """(start, end) of every card when the text is nothing but cards written the plain way, back to back:
+    `BEGIN:VCARD` and `END:VCARD` in capitals at the start of their own lines, no card inside another,
+    nothing between or after them, a newline at the end. None for anything else (iter_cards' general
+    path reads it). Most exports are this, and finding the cards needs no more than that."""
+    if not text.startswith(_BEGIN) or not text.endswith("\n"):
+        return None
+    spans: list[tuple[int, int]] = []
+    find, size, pos = text.find, len(text), 0
+    while pos < size:
+        if not text.startswith(_BEGIN, pos):
+            return None  # text between two cards, or a marker written another way
+        end = find(_END, pos + 11)
+        if end == -1:
+            return None
+        pos_after = end + 11
+        spans.append((pos, pos_after))
+        pos = pos_after
+    # Every marker must be one of the cards' own: a card inside another, or a marker in other capitals,
+    # shows up as one marker too many.
+    if len(_VCARD_WORD.findall(text)) != 2 * len(spans):
+        return None
+    return spans
+
+
+def _plain_cards(text: str, spans: list[tuple[int, int]]) -> Iterator[CardChunk]:
+    count, line = text.count, 1
+    for start, stop in spans:
+        # The card's own lines run from after its BEGIN line to the start of its END line.
+        yield CardChunk(line, text[start:stop], [(line + 1, text[start + 12:stop - 10])], True)
+        line += count("\n", start, stop)
+
+
 def iter_cards(text: str, strays_out: list[Stray]) -> Iterator[CardChunk]:
     """Cards in order of their BEGIN line, one at a time; the stretches of text outside every card are
     appended to `strays_out` once the text is used up (whether they are the only text is known then)."""
+    spans = _plain_card_spans(text)
+    if spans is not None:
+        return _plain_cards(text, spans)
+    return _any_cards(text, strays_out)
+
+
+def _any_cards(text: str, strays_out: list[Stray]) -> Iterator[CardChunk]:
+    """iter_cards for any text: nested cards, stray text, markers in any case or with groups."""
     # Cards close inner first; those of one outermost card wait here and leave sorted by BEGIN line.
     cards: list[CardChunk] = []
     any_card = False
