@@ -729,3 +729,20 @@ async def test_quitting_with_the_first_frame_leaves_no_error(repo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_the_people_screens_blank_containers_draw_what_their_styles_would(repo):
+    from textual.geometry import Region
+
+    from tiecrm.ui.screens.people import BlankColumn, BlankRow
+
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        containers = [*app.screen.query(BlankRow), *app.screen.query(BlankColumn)]
+        assert len(containers) == 2
+        for container in containers:
+            whole = Region(0, 0, *container.size)
+            blank = container.render_lines(whole)
+            styled = container._styles_cache.render_widget(container, whole)
+            assert [_cells(line) for line in blank] == [_cells(line) for line in styled]

@@ -104,6 +104,20 @@ class FooterStandIn(Widget):
         return ""
 
 
+class BlankRow(Horizontal):
+    """A row whose children cover it whole and which has no border or content of its own: drawn blank, as
+    Textual draws a BLANK widget, instead of line by line through the styles (a third of the lines the
+    first frame drew were these and the column's, all hidden)."""
+
+    BLANK = True
+
+
+class BlankColumn(Vertical):
+    """A column whose children cover it whole: drawn blank, as BlankRow."""
+
+    BLANK = True
+
+
 class PeopleScreen(Screen):
     """Browse people: the list, a search box, and the highlighted person's details.
 
@@ -150,8 +164,8 @@ class PeopleScreen(Screen):
             from textual.widgets import Header
 
             yield Header()
-        with Horizontal(id="people-body"):
-            with Vertical(id="people-left"):
+        with BlankRow(id="people-body"):
+            with BlankColumn(id="people-left"):
                 yield Static(id="bucket-filter")
                 yield SearchInput(placeholder="/ search names, orgs, emails, phones, notes", id="search")
                 yield PeopleList(id="people-list")
