@@ -664,14 +664,15 @@ def _cells(strip) -> list[tuple]:
 async def test_the_first_frame_has_stand_ins_and_the_settled_screen_the_header_and_footer(repo):
     from textual.widgets import Footer, Header
 
-    from tiecrm.ui.screens.people import FooterStandIn, HeaderStandIn
+    from tiecrm.ui.screens.people import FooterStandIn, HeaderStandIn, PaneStandIn
 
     app = make_app(repo)
     seen_at_first: list[tuple[int, int]] = []
     original = PeopleScreen.first_frame_drawn
 
     def first_frame_drawn(screen):
-        seen_at_first.append((len(screen.query(HeaderStandIn)), len(screen.query(FooterStandIn))))
+        stand_ins = (HeaderStandIn, PaneStandIn, FooterStandIn)
+        seen_at_first.append(tuple(len(screen.query(stand_in)) for stand_in in stand_ins))
         original(screen)
 
     PeopleScreen.first_frame_drawn = first_frame_drawn
@@ -679,10 +680,13 @@ async def test_the_first_frame_has_stand_ins_and_the_settled_screen_the_header_a
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             screen = app.screen
-            assert seen_at_first == [(1, 1)]
+            assert seen_at_first == [(1, 1, 1)]
             assert not screen.query(HeaderStandIn) and not screen.query(FooterStandIn)
+            assert not screen.query(PaneStandIn)
             assert len(screen.query(Header)) == len(screen.query(Footer)) == 1
             assert "Board" in str(app.export_screenshot())
+            # The details of the person under the cursor, drawn once the pane is there.
+            assert app.screen.query_one(PeopleList).highlighted_person.name in details_text(app)
     finally:
         PeopleScreen.first_frame_drawn = original
 
@@ -739,10 +743,41 @@ async def test_the_people_screens_blank_containers_draw_what_their_styles_would(
     app = make_app(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        containers = [*app.screen.query(BlankRow), *app.screen.query(BlankColumn)]
-        assert len(containers) == 2
+        containers = [app.screen, *app.screen.query(BlankRow), *app.screen.query(BlankColumn)]
+        assert len(containers) == 3 and app.screen.BLANK
         for container in containers:
             whole = Region(0, 0, *container.size)
             blank = container.render_lines(whole)
             styled = container._styles_cache.render_widget(container, whole)
             assert [_cells(line) for line in blank] == [_cells(line) for line in styled]
+
+
+@pytest.mark.parametrize("width", [140, 80])
+async def test_the_first_frames_detail_pane_is_the_empty_pane(width):
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    import tiecrm.ui.app
+    from tiecrm.ui.screens.people import PaneStandIn
+
+    class OnePane(App[None]):
+        CSS_PATH = Path(tiecrm.ui.app.__file__).parent / TieCrmApp.CSS_PATH
+
+        def __init__(self, widget) -> None:
+            super().__init__()
+            self.widget = widget
+
+        def compose(self):
+            yield self.widget
+
+    screens = []
+    for widget in (VerticalScroll(Static(id="person-details"), id="person-pane"), PaneStandIn(id="person-pane")):
+        app = OnePane(widget)
+        async with app.run_test(size=(width, 12)) as pilot:
+            await pilot.pause()
+            screens.append([_cells(line) for line in app.screen._compositor.render_strips()])
+    assert screens[0] == screens[1]
+    assert "╭" in [cell[0] for cell in screens[0][0]]  # the pane's border, drawn by both

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive, reactive
@@ -104,6 +105,21 @@ class FooterStandIn(Widget):
         return ""
 
 
+class PaneStandIn(Widget):
+    """The detail pane as the app's first frame shows it: its border round nothing, as the details are
+    drawn after that frame. One widget where the pane is a scrolling container and the text in it; the
+    pane takes its place just after that frame. Its size and border come from the pane's id's styles."""
+
+    DEFAULT_CSS = """
+    PaneStandIn {
+        height: 1fr;
+    }
+    """
+
+    def render(self) -> str:
+        return ""
+
+
 class BlankRow(Horizontal):
     """A row whose children cover it whole and which has no border or content of its own: drawn blank, as
     Textual draws a BLANK widget, instead of line by line through the styles (a third of the lines the
@@ -134,6 +150,9 @@ class PeopleScreen(Screen):
         Binding("right_square_bracket", "cycle_bucket(1)", "Bucket", id="people.next_bucket"),
         Binding("left_square_bracket", "cycle_bucket(-1)", "Prev bucket", id="people.prev_bucket", show=False),
     ]
+
+    # Covered whole by the header, the body and the footer: drawn blank, as BlankRow.
+    BLANK = True
 
     # The list has the focus from the start: focusing it after mounting would move the focus after the first
     # frame (from the search box, the first focusable widget), restyling the list and rebuilding the footer.
@@ -169,8 +188,10 @@ class PeopleScreen(Screen):
                 yield Static(id="bucket-filter")
                 yield SearchInput(placeholder="/ search names, orgs, emails, phones, notes", id="search")
                 yield PeopleList(id="people-list")
-            with VerticalScroll(id="person-pane"):
-                yield Static(id="person-details")
+            if stand_ins:
+                yield PaneStandIn(id="person-pane")
+            else:
+                yield _detail_pane()
         if stand_ins:
             yield FooterStandIn()
         else:
@@ -241,18 +262,26 @@ class PeopleScreen(Screen):
 
         from tiecrm.ui.widgets.settled_footer import SettledFooter
 
-        header, footer = self.query_one(HeaderStandIn), self.query_one(FooterStandIn)
-        # One frame shows the change: the same header line, and the footer with its keys.
+        try:
+            header, pane = self.query_one(HeaderStandIn), self.query_one(PaneStandIn)
+            footer = self.query_one(FooterStandIn)
+        except NoMatches:
+            return  # the app is closing (quit with its first frame): the screen is going away
+        # One frame shows the change: the same header line, the pane, and the footer with its keys.
         with self.app.batch_update():
+            await pane.remove()  # first, as the pane takes its id
             try:
                 await self.mount(Header(), before=header)
+                await self.mount(_detail_pane(), after="#people-left")
                 await self.mount(SettledFooter(), before=footer)
             except MountError:
                 return  # the app is closing (quit with its first frame): the screen is going away
             await header.remove()
             await footer.remove()
-        # The footer missed the binding changes made before it was there.
+        # The footer missed the binding changes made before it was there, and the pane the details.
         self.refresh_bindings()
+        self._details_drawn = None
+        self._show_details(self._details_for)
 
     @work(thread=True, exclusive=True, group="people")
     def _load_all(self, bucket: Bucket | None, keep_id: int | None) -> None:
@@ -342,7 +371,10 @@ class PeopleScreen(Screen):
     def _draw_details(self) -> None:
         self._details_pending = False
         person = self._details_for
-        pane = self.query_one("#person-details", Static)
+        panes = self.query("#person-details")
+        if not panes:
+            return  # the pane is mounted just after the first frame, and draws them then
+        pane = panes.first(Static)
         shown: PersonSummary | str = person if person is not None else (
             "Nobody here yet." if not self._people else "No match.")
         if shown is self._details_drawn or (isinstance(shown, str) and shown == self._details_drawn):
@@ -391,6 +423,10 @@ class PeopleScreen(Screen):
         text.append(f"   {shown} {'match' if matches is not None else 'people'}{'es' if matches is not None and shown != 1 else ''}", style="dim")
         # One line of fixed height (tiecrm.tcss): no layout pass, which would redraw the whole screen.
         self.query_one("#bucket-filter", Static).update(text, layout=False)
+
+
+def _detail_pane() -> VerticalScroll:
+    return VerticalScroll(Static(id="person-details"), id="person-pane")
 
 
 def _write_time(path: str) -> None:
