@@ -738,13 +738,13 @@ async def test_quitting_with_the_first_frame_leaves_no_error(repo):
 async def test_the_people_screens_blank_containers_draw_what_their_styles_would(repo):
     from textual.geometry import Region
 
-    from tiecrm.ui.screens.people import BlankColumn, BlankRow
+    from tiecrm.ui.screens.people import BlankColumn
 
     app = make_app(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        containers = [app.screen, *app.screen.query(BlankRow), *app.screen.query(BlankColumn)]
-        assert len(containers) == 3 and app.screen.BLANK
+        containers = [app.screen, *app.screen.query(BlankColumn)]
+        assert len(containers) == 2 and app.screen.BLANK
         for container in containers:
             whole = Region(0, 0, *container.size)
             blank = container.render_lines(whole)
@@ -781,3 +781,30 @@ async def test_the_first_frames_detail_pane_is_the_empty_pane(width):
             screens.append([_cells(line) for line in app.screen._compositor.render_strips()])
     assert screens[0] == screens[1]
     assert "╭" in [cell[0] for cell in screens[0][0]]  # the pane's border, drawn by both
+
+
+async def test_the_stand_in_pane_draws_any_part_of_itself_as_its_styles_would():
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.geometry import Region
+
+    import tiecrm.ui.app
+    from tiecrm.ui.screens.people import PaneStandIn
+
+    class OnePane(App[None]):
+        CSS_PATH = Path(tiecrm.ui.app.__file__).parent / TieCrmApp.CSS_PATH
+
+        def compose(self):
+            yield PaneStandIn(id="person-pane")
+
+    app = OnePane()
+    async with app.run_test(size=(90, 20)) as pilot:
+        await pilot.pause()
+        pane = app.screen.query_one(PaneStandIn)
+        width, height = pane.outer_size
+        assert height == 20
+        for crop in (Region(0, 0, width, height), Region(0, 5, width, 3), Region(3, height - 2, 10, 2)):
+            drawn = pane.render_lines(crop)
+            styled = pane._styles_cache.render_widget(pane, crop)
+            assert [_cells(line) for line in drawn] == [_cells(line) for line in styled], crop

@@ -10,12 +10,13 @@ from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import MountError, Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -119,17 +120,23 @@ class PaneStandIn(Widget):
     def render(self) -> str:
         return ""
 
-
-class BlankRow(Horizontal):
-    """A row whose children cover it whole and which has no border or content of its own: drawn blank, as
-    Textual draws a BLANK widget, instead of line by line through the styles (a third of the lines the
-    first frame drew were these and the column's, all hidden)."""
-
-    BLANK = True
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Every line between the border's top and bottom is the same: the styles draw three, not all.
+        width, height = self.outer_size  # border included, as `crop` is
+        if height < 4:
+            return super().render_lines(crop)
+        top, inner = self._styles_cache.render_widget(self, Region(0, 0, width, 2))
+        (bottom,) = self._styles_cache.render_widget(self, Region(0, height - 1, width, 1))
+        lines = [top, *[inner] * (height - 2), bottom][crop.y:crop.bottom]
+        if crop.x or crop.width != width:
+            lines = [line.crop(crop.x, crop.right) for line in lines]
+        return lines
 
 
 class BlankColumn(Vertical):
-    """A column whose children cover it whole: drawn blank, as BlankRow."""
+    """A column whose children cover it whole and which has no border or content of its own: drawn
+    blank, as Textual draws a BLANK widget, instead of line by line through the styles (a third of the
+    lines the first frame drew were its own and the row's it had then, all hidden)."""
 
     BLANK = True
 
@@ -151,8 +158,16 @@ class PeopleScreen(Screen):
         Binding("left_square_bracket", "cycle_bucket(-1)", "Prev bucket", id="people.prev_bucket", show=False),
     ]
 
-    # Covered whole by the header, the body and the footer: drawn blank, as BlankRow.
+    # Covered whole by the header, the list's column, the pane and the footer: drawn blank, as BlankColumn.
     BLANK = True
+
+    # The list's column and the pane side by side, between the docked header and footer: the screen is
+    # their row, one widget fewer to style, arrange and draw.
+    DEFAULT_CSS = """
+    PeopleScreen {
+        layout: horizontal;
+    }
+    """
 
     # The list has the focus from the start: focusing it after mounting would move the focus after the first
     # frame (from the search box, the first focusable widget), restyling the list and rebuilding the footer.
@@ -183,15 +198,14 @@ class PeopleScreen(Screen):
             from textual.widgets import Header
 
             yield Header()
-        with BlankRow(id="people-body"):
-            with BlankColumn(id="people-left"):
-                yield Static(id="bucket-filter")
-                yield SearchInput(placeholder="/ search names, orgs, emails, phones, notes", id="search")
-                yield PeopleList(id="people-list")
-            if stand_ins:
-                yield PaneStandIn(id="person-pane")
-            else:
-                yield _detail_pane()
+        with BlankColumn(id="people-left"):
+            yield Static(id="bucket-filter")
+            yield SearchInput(placeholder="/ search names, orgs, emails, phones, notes", id="search")
+            yield PeopleList(id="people-list")
+        if stand_ins:
+            yield PaneStandIn(id="person-pane")
+        else:
+            yield _detail_pane()
         if stand_ins:
             yield FooterStandIn()
         else:
