@@ -287,3 +287,52 @@ async def test_the_highlighted_row_is_drawn_anew_when_the_list_gains_or_loses_fo
         widget.focus()
         await pilot.pause()
         assert list(widget.render_line(0))[1].style == list(focused)[1].style
+
+
+@pytest.mark.asyncio
+async def test_the_scrollbar_drawn_straight_to_lines_looks_as_textual_draws_it(monkeypatch):
+    """Frame for frame, through scrolling, the pointer over the bar, a shorter list and a longer one again,
+    the screen is what Textual's own scrollbar renderer draws."""
+    from textual.scrollbar import ScrollBarRender
+
+    from tiecrm.ui.widgets import people_list as people_list_module
+
+    async def frames() -> list[list[list[tuple]]]:
+        app = ListApp(make_people(300))
+        seen = []
+        async with app.run_test(size=(60, 20)) as pilot:
+            widget = app.query_one(PeopleList)
+
+            def frame():
+                return [[(s.text, s.style) for s in line] for line in app.screen._compositor.render_strips()]
+
+            await pilot.pause()
+            seen.append(frame())
+            for key in ["pagedown", "pagedown", "j", "end", "k", "home"]:
+                await pilot.press(key)
+                await pilot.pause()
+                seen.append(frame())
+            await pilot.hover(PeopleList, offset=(widget.outer_size.width - 1, 3))  # over the bar
+            await pilot.pause()
+            seen.append(frame())
+            widget.set_people(make_people(12), today=TODAY)  # fits: no bar
+            await pilot.pause()
+            seen.append(frame())
+            widget.set_people(make_people(5000), today=TODAY)
+            await pilot.pause()
+            await pilot.press("end")
+            await pilot.pause()
+            seen.append(frame())
+            renderers = {type(widget.vertical_scrollbar).renderer, widget.vertical_scrollbar.renderer}
+        return seen, renderers
+
+    straight, renderers = await frames()
+    assert people_list_module.StripScrollBarRender in renderers
+    monkeypatch.setattr(people_list_module, "StripScrollBarRender", ScrollBarRender)
+    by_textual, renderers = await frames()
+    assert renderers == {ScrollBarRender}
+    assert len(straight) == len(by_textual)
+    for step, (here, textual) in enumerate(zip(straight, by_textual)):
+        assert here == textual, step
+    assert straight[0] != straight[4]  # the thumb moved
+    assert straight[6] != straight[7]  # the pointer over the bar lights it

@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from tiecrm.domain import Bucket, PersonSummary
 from tiecrm.textsafe import visible
+from tiecrm.ui.widgets.strip_scrollbar import StripScrollBarRender
 
 BUCKET_TAGS = {
     Bucket.INNER: "inner",
@@ -217,6 +218,10 @@ class PeopleList(ScrollView, can_focus=True):
             # shown now, the first layout makes room for it, where finding it missing would take a
             # second layout and frame just after the first. Any later layout still decides.
             self.set_reactive(PeopleList.show_vertical_scrollbar, True)
+        if self.show_vertical_scrollbar:
+            # The bar is drawn straight to lines, without a Rich pass: in the first frame, and again each
+            # time a search changes how many people the list holds.
+            self.vertical_scrollbar.renderer = StripScrollBarRender
         self._scroll_update(size)
 
     @property
