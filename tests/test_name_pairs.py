@@ -159,3 +159,24 @@ def test_scoring_half_the_blocks_in_a_forked_process_gives_the_same_pairs(seed: 
         groups.add_new(person_id, name)
     assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
     assert started == [1]
+
+
+def test_when_the_forked_child_dies_its_share_is_scored_here(monkeypatch) -> None:
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+
+    if not fork_is_safe():
+        pytest.skip("needs a safe fork")
+
+    def dies(*_args):
+        import os
+
+        os._exit(9)
+
+    start = name_pairs.start_forked
+    monkeypatch.setattr(name_pairs, "start_forked", lambda work, *args: start(dies, *args))
+    monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
+    groups = NameGroups()
+    for person_id, name in generated_names(2000, 9):
+        groups.add_new(person_id, name)
+    assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)

@@ -126,7 +126,10 @@ def _score_in_two_processes(blocks: list[list[str]], token_lists: dict[str, list
         work[lighter] += len(members) * len(members)
     theirs = start_forked(_child_share, sides[1], token_lists, new_keys, everyone_new, threshold)
     scores = score_blocks(sides[0], new_keys, everyone_new, threshold)
-    their_scores, shortened = theirs()
+    try:
+        their_scores, shortened = theirs()
+    except RuntimeError:  # the child died (killed, out of memory): its share is done here instead
+        their_scores, shortened = _child_share(sides[1], token_lists, new_keys, everyone_new, threshold)
     # A pair in blocks on both sides has the same score on each.
     scores.update(their_scores)
     return with_shortened(scores, shortened)
