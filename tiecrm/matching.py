@@ -352,7 +352,12 @@ def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -
     # Only blocks holding a new key are compared: when few keys are new, only theirs are built.
     wanted = None
     if len(new_keys) < len(token_lists):
-        wanted = _shortened_blocks_of(token_lists, new_keys)
+        wanted = set()
+        for key in new_keys:
+            tokens = token_lists[key]
+            if len(tokens) >= 2:
+                initials = "".join([token[0] for token in tokens])
+                wanted.update((token, initials) for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
         if not wanted:
             return set()
         wanted_tokens = {token for token, _ in wanted}
@@ -366,25 +371,8 @@ def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -
         for token in set(tokens):
             if len(token) >= MIN_BLOCK_TOKEN:
                 blocks[(token, initials)].append(key)
-    return _shortened_in_blocks(blocks.values(), token_lists, new_keys)
-
-
-def _shortened_blocks_of(token_lists: dict[str, list[str]], new_keys: set[str]) -> set[tuple[str, str]]:
-    """The (word, initials) blocks of the new keys."""
-    wanted = set()
-    for key in new_keys:
-        tokens = token_lists[key]
-        if len(tokens) >= 2:
-            initials = "".join([token[0] for token in tokens])
-            wanted.update((token, initials) for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
-    return wanted
-
-
-def _shortened_in_blocks(
-    blocks: Iterable[list[str]], token_lists: dict[str, list[str]], new_keys: set[str]
-) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
-    for members in blocks:
+    for members in blocks.values():
         if len(members) < 2 or not any(m in new_keys for m in members):
             continue
         for i, a in enumerate(members):
