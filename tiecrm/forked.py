@@ -7,7 +7,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def fork_is_safe() -> bool:
@@ -16,37 +16,60 @@ def fork_is_safe() -> bool:
     return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
-def start_forked(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start `work(*args)` in a forked child; return a function that waits for the child and returns
-    what `work` returned (sent back pickled). The child sees this process's memory as it was at the
-    fork and never returns into its code: it leaves with os._exit, running no exit handler, so files
-    and connections this process holds (an open database transaction) are left alone.
-
-    Raises (from the returned function):
-        RuntimeError: the child failed; its exception's text says why.
-    """
+def fork_writing(write: Callable[[BinaryIO], None], buffering: int = -1,
+                 errors: BinaryIO | None = None) -> tuple[int, BinaryIO]:
+    """Fork a child that runs `write(out)` on the writing end of a pipe; return the child's pid and the
+    reading end. The child sees this process's memory as it was at the fork and never returns into its
+    code: it leaves with os._exit, running no exit handler, so files and connections this process holds
+    (an open database transaction) are left alone. It exits 0 when `write` returns or nobody reads any
+    more, 1 when `write` fails, after writing the traceback to `errors` if given."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         status = 0
         try:
             os.close(read_end)
-            try:
-                message: tuple = ("ok", work(*args))
-            except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent
-                message = ("error", f"{type(error).__name__}: {error}")
-            with open(write_end, "wb") as out:
-                pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - the parent sees a missing answer
+            with open(write_end, "wb", buffering=buffering) as out:
+                write(out)
+        except BrokenPipeError:
+            pass  # the reading end is closed: this process's parent has stopped listening, or gone
+        except BaseException:  # noqa: BLE001 - whatever it was, the child must still leave by os._exit
             status = 1
+            if errors is not None:
+                try:
+                    import traceback
+
+                    errors.write(traceback.format_exc().encode("utf-8", "replace"))
+                    errors.flush()
+                except BaseException:  # noqa: BLE001, S110 - nothing more can be done in a dying child
+                    pass
         finally:
             os._exit(status)
     os.close(write_end)
+    return pid, open(read_end, "rb", buffering=buffering)  # the caller closes it
+
+
+def start_forked(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """Start `work(*args)` in a forked child (see `fork_writing`); return a function that waits for the
+    child and returns what `work` returned (sent back pickled).
+
+    Raises (from the returned function):
+        RuntimeError: the child failed; its exception's text says why.
+    """
+
+    def answer(out: BinaryIO) -> None:
+        try:
+            message: tuple = ("ok", work(*args))
+        except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent
+            message = ("error", f"{type(error).__name__}: {error}")
+        pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+
+    pid, answers = fork_writing(answer)
 
     def result() -> Any:
         try:
-            with open(read_end, "rb") as answer:
-                message = pickle.load(answer)
+            with answers:
+                message = pickle.load(answers)
         except EOFError:
             message = ("error", "the child process ended without an answer")
         finally:

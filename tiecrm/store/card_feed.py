@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Self
 
 from tiecrm.domain import CardProblem
-from tiecrm.forked import fork_is_safe
+from tiecrm.forked import fork_is_safe, fork_writing
 from tiecrm.store.prepared import PreparedCard, with_hash
 from tiecrm.vcard.reader import UnreadablePathError
 
@@ -75,31 +75,7 @@ class CardFeed:
     def _fork(self) -> tuple[int, BinaryIO]:
         from tiecrm.store import card_reader  # loaded before the fork, so the child has it at once
 
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: read, send, and leave without running this process's clean-up
-            status = 0
-            try:
-                os.close(read_end)
-                with open(write_end, "wb", buffering=PIPE_BUFFER) as out:
-                    card_reader.send(self.files, out)
-            except BrokenPipeError:
-                pass  # the importing process has gone
-            except BaseException:  # noqa: BLE001 - reported through the error file, whatever it was
-                status = 1
-                try:
-                    import traceback
-
-                    self._errors.write(traceback.format_exc().encode("utf-8", "replace"))
-                    self._errors.flush()
-                except BaseException:  # noqa: BLE001, S110 - nothing more can be done in a dying child
-                    pass
-            finally:
-                # Never return into the caller's code, nor run its exit handlers (the store's connection
-                # belongs to the importing process).
-                os._exit(status)
-        os.close(write_end)
-        return pid, open(read_end, "rb", buffering=PIPE_BUFFER)  # noqa: SIM115 - closed by close()
+        return fork_writing(lambda out: card_reader.send(self.files, out), PIPE_BUFFER, self._errors)
 
     def __length_hint__(self) -> int:
         return self.expected
