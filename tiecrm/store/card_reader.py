@@ -16,7 +16,7 @@ FIRST_BATCH = 50  # the importing process waits for the first cards: send a few 
 BATCH = 250  # cards a message: large enough that pickling is cheap per card, small enough to keep memory flat
 
 # Messages to the importing process, each one pickled tuple:
-#   ("cards", [prepared_fields(draft, hashed=False), ...], [(file, line, warning text), ...])
+#   ("cards", [prepared_fields(draft), ...], [(file, line, warning text), ...])
 #   ("problems", [(file, line, reason), ...])   after the last card of each file
 #   ("unreadable", message)                     a file could not be read; nothing more follows
 #   ("error", traceback text)                   reading failed; nothing more follows
@@ -53,7 +53,7 @@ def _messages(files: list[str]) -> Iterator[tuple]:
             batch = FIRST_BATCH
             for draft in stream.drafts:
                 # The hash and the spare UID are left to the importing process, which waits for this one.
-                cards.append(prepared_fields(draft, hashed=False))
+                cards.append(prepared_fields(draft))
                 if draft.warnings:
                     warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
                 if len(cards) >= batch:

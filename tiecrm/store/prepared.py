@@ -76,15 +76,13 @@ class PreparedCard(NamedTuple):
 
 def prepare_card(draft: CardDraft) -> PreparedCard:
     """The draft as a PreparedCard (see there)."""
-    return PreparedCard._make(prepared_fields(draft))
+    return PreparedCard._make(with_hash(prepared_fields(draft)))
 
 
-def prepared_fields(draft: CardDraft, hashed: bool = True) -> tuple:
-    """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes.
-
-    With `hashed` False, `digest` and `spare_uid` are left None for the receiving side to work out
-    (`with_hash`).
-    """
+def prepared_fields(draft: CardDraft) -> tuple:
+    """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes,
+    but for `digest` and `spare_uid`, left None for `with_hash` (the import's reading process leaves them
+    to the importing one, which waits for it)."""
     name = draft.name.strip()
     phones = tuple((p.value.strip(), p.label, phone_digits(p.value)) for p in draft.phones)
     emails = []
@@ -95,11 +93,11 @@ def prepared_fields(draft: CardDraft, hashed: bool = True) -> tuple:
     uid = (draft.uid or "").strip() or None
     return (
         draft.raw,
-        card_hash(draft.raw) if hashed else None,
+        None,  # digest
         draft.source,
         draft.line,
         uid,
-        None if uid or not hashed else new_uid(),
+        None,  # spare_uid
         name,
         named_after_contact,
         draft.org,
@@ -116,6 +114,6 @@ def prepared_fields(draft: CardDraft, hashed: bool = True) -> tuple:
 
 
 def with_hash(fields: tuple) -> tuple:
-    """Fields from `prepared_fields(draft, hashed=False)` with the card hash and the spare UID filled in."""
+    """Fields from `prepared_fields(draft)` with the card hash and the spare UID filled in."""
     raw, uid = fields[0], fields[4]
     return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *fields[6:])
