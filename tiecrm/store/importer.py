@@ -23,6 +23,11 @@ FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs litt
 REBUILT_INDEXES = ("card_hash", "card_uid", "phone_key", "email_key")
 
 
+def _pairing_name(name: str) -> str:
+    """The name a person is paired by on similar names: none ("") for one stored as NO_NAME."""
+    return "" if name == NO_NAME else name
+
+
 def _index_add(index: dict, key: str, entry: object) -> None:
     """File `entry` under `key`. A lone entry is kept bare and a list made only once a key is shared:
     most keys are not, and at 50,000 cards a list per key costs more memory than the entries."""
@@ -133,7 +138,7 @@ class BatchImport:
         if self.expected_cards >= FEW_CARDS and stored <= self.expected_cards:
             self.name_groups = NameGroups()
             for person_id, name in q("SELECT id, name FROM person"):
-                self.name_groups.add_known(person_id, "" if name == NO_NAME else name)
+                self.name_groups.add_known(person_id, _pairing_name(name))
             self._set_aside_indexes()
 
     def _set_aside_indexes(self) -> None:
@@ -267,7 +272,7 @@ class BatchImport:
         self.added += 1
         self.touched.add(person_id)
         if self.name_groups is not None:
-            self.name_groups.add_new(person_id, "" if person.name == NO_NAME else person.name)
+            self.name_groups.add_new(person_id, _pairing_name(person.name))
         self._add_contacts(person, card, check_match=False)
         # A card without a UID is filed under the person's generated one, so its export re-imports here.
         self._add_card(person_id, card, person_uid)
@@ -306,8 +311,7 @@ class BatchImport:
 
     def _set(self, person: _Person, attr: str, value: str) -> None:
         if attr == "name" and self.name_groups is not None:
-            self.name_groups.rename(person.id, "" if person.name == NO_NAME else person.name,
-                                    "" if value == NO_NAME else value)
+            self.name_groups.rename(person.id, _pairing_name(person.name), _pairing_name(value))
         setattr(person, attr, value)
         if person.new_row is not None:
             column = {"name": 2, "org": 3, "title": 4, "birthday": 5, "note": 6}[attr]
@@ -425,7 +429,7 @@ class BatchImport:
         if self.name_groups is not None:
             found = self.name_groups.pairs()
         else:
-            names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if name != NO_NAME]
+            names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if _pairing_name(name)]
             found = similar_name_pairs(names, self.touched)
         pairs = [(a, b, "name", score) for a, b, score in found]
         pairs += [(min(a, b), max(a, b), reason, 100.0) for a, b, reason in self.contact_pairs]
