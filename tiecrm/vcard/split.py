@@ -70,12 +70,11 @@ def _plain_card_spans(text: str) -> list[tuple[int, int]] | None:
     while pos < size:
         if not text.startswith(_BEGIN, pos):
             return None  # text between two cards, or a marker written another way
-        end = find(_END, pos + 11)
+        end = find(_END, pos + len(_BEGIN) - 1)  # the END line may follow the BEGIN line at once
         if end == -1:
             return None
-        pos_after = end + 11
-        spans.append((pos, pos_after))
-        pos = pos_after
+        spans.append((pos, end + len(_END)))
+        pos = end + len(_END)
     # Every marker must be one of the cards' own: a card inside another, or a marker in other capitals,
     # shows up as one marker too many.
     if len(_VCARD_WORD.findall(text)) != 2 * len(spans):
@@ -87,7 +86,7 @@ def _plain_cards(text: str, spans: list[tuple[int, int]]) -> Iterator[CardChunk]
     count, line = text.count, 1
     for start, stop in spans:
         # The card's own lines run from after its BEGIN line to the start of its END line.
-        yield CardChunk(line, text[start:stop], [(line + 1, text[start + 12:stop - 10])], True)
+        yield CardChunk(line, text[start:stop], [(line + 1, text[start + len(_BEGIN):stop - len(_END) + 1])], True)
         line += count("\n", start, stop)
 
 
