@@ -14,8 +14,8 @@ from tiecrm.matching import (
     with_shortened,
 )
 
-# From about this many keys in blocks, scoring half of them in a forked process (on the other CPU, idle
-# once the cards are in) repays the fork; below, everything is scored here.
+# From about this many keys in blocks, sharing the pass with a forked process (on the other CPU, idle once
+# the cards are in) repays the fork; below, everything is done here.
 FORK_SCORING_FROM = 20_000
 
 
