@@ -84,12 +84,21 @@ def prepared_fields(draft: CardDraft) -> tuple:
     but for `digest` and `spare_uid`, left None for `with_hash` (the import's reading process leaves them
     to the importing one, which waits for it)."""
     name = draft.name.strip()
-    phones = tuple((p.value.strip(), p.label, phone_digits(p.value)) for p in draft.phones)
+    named_after_contact = name == NO_NAME
+    # Plain loops rather than generators and any(): this runs once a card, and a generator costs more to
+    # start than the two or three items it would walk.
+    phones = []
+    for phone in draft.phones:
+        value = phone.value.strip()
+        phones.append((value, phone.label, phone_digits(value)))
+        if value == name:
+            named_after_contact = True
     emails = []
     for email in draft.emails:
         value = email.value.strip()
         emails.append((value, email.label, email_key(value)))
-    named_after_contact = name == NO_NAME or any(name == p[0] for p in phones) or any(name == e[0] for e in emails)
+        if value == name:
+            named_after_contact = True
     uid = (draft.uid or "").strip() or None
     return (
         draft.raw,
@@ -107,9 +116,9 @@ def prepared_fields(draft: CardDraft) -> tuple:
         draft.photo,
         draft.photo_type if draft.photo is not None else "",
         draft_bucket(draft).value if draft.tiecrm else _UNSORTED,
-        phones,
+        tuple(phones),
         tuple(emails),
-        tuple((a.value.strip(), a.label) for a in draft.addresses),
+        tuple([(address.value.strip(), address.label) for address in draft.addresses]),
     )
 
 

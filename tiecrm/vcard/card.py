@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import re
 
-from tiecrm.domain import Address, CardDraft, Email, Phone
+from tiecrm.domain import Address, Birthday, CardDraft, Email, Phone
 from tiecrm.vcard.dates import parse_birthday
 from tiecrm.vcard.lines import NeedsLineByLine, content_lines, is_name, parse_params, unfolded_lines
 from tiecrm.vcard.photo import read_photo
 from tiecrm.vcard.split import CardChunk
-from tiecrm.vcard.values import custom_label, decoded_value, split_escaped, unescape
+from tiecrm.vcard.values import custom_label, decoded_qp, qp_charset, split_escaped, unescape
 
 NO_NAME = "(no name)"
 # Type words that say nothing a person would use as a label.
@@ -20,7 +20,9 @@ _NOISE = {
 }
 _APPLE_LABEL = re.compile(r"_?\$!<(.*)>!\$_?", re.DOTALL)
 _N_ORDER = (3, 1, 2, 0, 4)  # prefix, given, additional, family, suffix
-(_TEL, _EMAIL, _FN, _N, _LABEL, _ORG, _TITLE, _NOTE, _ADR, _BDAY, _PHOTO, _UID, _VERSION, _SKIP) = range(14)
+# Property kinds, most frequent first (the order `_read` tests them in). The ones before _OTHER are read
+# and need their parameters; _OTHER is any other property (kept only when it is X-TIECRM-*).
+(_TEL, _EMAIL, _LABEL, _FN, _N, _NOTE, _ORG, _BDAY, _TITLE, _ADR, _PHOTO, _UID, _OTHER, _VERSION, _SKIP) = range(15)
 _KINDS = {
     "TEL": _TEL, "EMAIL": _EMAIL, "FN": _FN, "N": _N, "X-ABLABEL": _LABEL, "ORG": _ORG,
     "TITLE": _TITLE, "NOTE": _NOTE, "ADR": _ADR, "BDAY": _BDAY, "PHOTO": _PHOTO, "UID": _UID,
@@ -62,14 +64,25 @@ def apple_label(value: str) -> str:
     return "" if not text.strip("_$!<>") else text
 
 
+def _head_parts(group: str, name: str, params: str) -> tuple:
+    """What `_read` needs of a property head: (upper-cased group, upper-cased name, kind, parsed params or
+    None, the charset of a quoted-printable value or '', label from the parameters)."""
+    name = name.upper()
+    kind = _KINDS.get(name, _OTHER)
+    # Properties tiecrm skips or does not own need neither their parameters nor a label.
+    parsed = parse_params(params) if params and kind < _OTHER else None
+    label = params_label(params) if kind == _TEL or kind == _EMAIL or kind == _ADR else ""
+    return (group.upper(), name, kind, parsed, qp_charset(parsed) if parsed is not None else "", label)
+
+
 # Property heads (`item1.TEL;type=pref`) repeat from card to card: each is taken apart once, here.
 _HEADS: dict[str, tuple] = {}
 _HEADS_MAX = 8192
 
 
 def _head_info(head: str) -> tuple | None:
-    """(group, upper-cased name, params, kind, parsed params, label) of a property head as the fast path
-    reads it, remembered in _HEADS; None when only the line-by-line path can read it."""
+    """`_head_parts` of a whole property head as the fast path reads it, remembered in _HEADS; None when
+    only the line-by-line path can read it."""
     if '"' in head:
         return None
     name, _, params = head.partition(";")
@@ -78,16 +91,12 @@ def _head_info(head: str) -> tuple | None:
         group, _, name = name.partition(".")
         if group and not is_name(group):
             return None
-    name = name.upper()
-    kind = _KINDS.get(name)
-    if kind is None and not is_name(name):
+    upper = name.upper()
+    if upper not in _KINDS and not is_name(upper):
         return None
-    # Properties tiecrm skips or does not own need neither their parameters nor a label.
-    parsed = parse_params(params) if params and kind is not None and kind < _VERSION else None
-    label = params_label(params) if kind == _TEL or kind == _EMAIL or kind == _ADR else ""
     if len(_HEADS) >= _HEADS_MAX:
         _HEADS.clear()
-    info = _HEADS[head] = (group, name, params, kind, parsed, label)
+    info = _HEADS[head] = _head_parts(group, name, params)
     return info
 
 
@@ -102,17 +111,20 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
     would need a line number) raises NeedsLineByLine. Slow path: `items` are
     (group, name, params, value, line number) rows from `content_lines`.
     """
-    draft = CardDraft(name="", raw=chunk.raw, source=source, line=chunk.line)
     fn = ""
     n_value: str | None = None
-    first_org = ""
-    phones: list[tuple[str, str, str]] = []  # value, group, label from parameters
-    emails: list[tuple[str, str, str]] = []
+    version = org = first_org = title = photo_type = photo_url = ""
+    uid: str | None = None
+    birthday: Birthday | None = None
+    photo: bytes | None = None
+    # Keyed by the value (an email by its casefold) so a repeated one is dropped: value -> (group, label
+    # from parameters), or for emails casefold -> (value, group, label).
+    phones: dict[str, tuple[str, str]] = {}
+    emails: dict[str, tuple[str, str, str]] = {}
     addresses: list[tuple[str, str, str]] = []
-    seen_phones: set[str] = set()
-    seen_emails: set[str] = set()
-    group_labels: dict[str, str] = {}
+    group_labels: dict[str, str] = {}  # upper-cased group -> its X-ABLabel
     notes: list[str] = []
+    tiecrm: dict[str, str] = {}
     content = False
 
     number = 0
@@ -129,31 +141,30 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
                 info = _head_info(head)
                 if info is None:
                     raise NeedsLineByLine
-            group, name, params, kind, parsed, label = info
         else:
             group, name, params, value, number = item
-            name = name.upper()
-            kind = _KINDS.get(name)
-            parsed = parse_params(params) if params and kind is not None and kind < _VERSION else None
-            label = params_label(params) if kind == _TEL or kind == _EMAIL or kind == _ADR else ""
-        if kind == _SKIP:
-            continue
-        if kind == _VERSION:
-            if not draft.version:
-                draft.version = value.strip()
+            info = _head_parts(group, name, params)
+        group, name, kind, parsed, charset, label = info
+        if kind >= _OTHER:
+            if kind == _SKIP:
+                continue
+            if kind == _VERSION:
+                if not version:
+                    version = value.strip()
+                continue
+            content = True
+            if name.startswith("X-TIECRM-"):
+                tiecrm[name[9:].lower()] = unescape(value).strip()
             continue
         content = True
-        if kind is None:
-            if name.startswith("X-TIECRM-"):
-                draft.tiecrm[name[9:].lower()] = unescape(value).strip()
-            continue
-        if parsed is not None and parsed.qp and "=" in value:
-            value, clean = decoded_value(value, parsed, "")
+        if charset and "=" in value:
+            value, clean = decoded_qp(value, charset)
             if not clean:
                 if fast:
                     raise NeedsLineByLine  # the warning needs a line number
                 warnings.append(f"{number}: {name} has bytes that are not valid in its charset")
-        if kind == _TEL or kind == _EMAIL:
+        if kind <= _EMAIL:
+            # The backslash test saves a call on the many values that have nothing escaped.
             text = unescape(value).strip() if "\\" in value else value.strip()
             if ":" in text:
                 scheme = "tel:" if kind == _TEL else "mailto:"
@@ -162,74 +173,73 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
             if not text:
                 continue
             if kind == _TEL:
-                if text in seen_phones:
-                    continue
-                seen_phones.add(text)
-                phones.append((text, group, label))
+                if text not in phones:
+                    phones[text] = (group, label)
             else:
                 folded = text.casefold()
-                if folded in seen_emails:
-                    continue
-                seen_emails.add(folded)
-                emails.append((text, group, label))
+                if folded not in emails:
+                    emails[folded] = (text, group, label)
         elif kind == _LABEL:
-            if group:
-                group_labels[group.upper()] = group_labels.get(group.upper()) or apple_label(value)
+            if group and not group_labels.get(group):
+                group_labels[group] = apple_label(value)
         elif kind == _FN:
             if not fn:
                 fn = (unescape(value) if "\\" in value else value).strip()
         elif kind == _N:
             if n_value is None:
                 n_value = value  # only needed when there is no FN
-        elif kind == _ORG:
-            if not draft.org:
-                parts = [unescape(part).strip() for part in split_escaped(value)]
-                draft.org = ", ".join(part for part in parts if part)
-                first_org = next((part for part in parts if part), "")
-        elif kind == _TITLE:
-            if not draft.title:
-                draft.title = unescape(value).strip()
         elif kind == _NOTE:
             note = (unescape(value) if "\\" in value else value).strip()
             if note:
                 notes.append(note)
+        elif kind == _ORG:
+            if not org:
+                parts = [unescape(part).strip() for part in split_escaped(value)]
+                parts = [part for part in parts if part]
+                org = ", ".join(parts)
+                first_org = parts[0] if parts else ""
+        elif kind == _BDAY:
+            if birthday is None:
+                omit = parsed is not None and "X-APPLE-OMIT-YEAR" in parsed.named
+                birthday = parse_birthday(unescape(value), omit)
+        elif kind == _TITLE:
+            if not title:
+                title = unescape(value).strip()
         elif kind == _ADR:
             parts = [_one_line(unescape(part)) for part in split_escaped(value)]
             flat = ", ".join(part for part in parts if part)
             if flat:
                 addresses.append((flat, group, label))
-        elif kind == _BDAY:
-            if draft.birthday is None:
-                omit = parsed is not None and "X-APPLE-OMIT-YEAR" in parsed.named
-                draft.birthday = parse_birthday(unescape(value), omit)
         elif kind == _PHOTO:
-            if draft.photo is None and not draft.photo_url:
-                photo = read_photo(value, parsed or parse_params(""))
-                if photo.error:
+            if photo is None and not photo_url:
+                found = read_photo(value, parsed or parse_params(""))
+                if found.error:
                     if fast:
                         raise NeedsLineByLine
-                    warnings.append(f"{number}: {photo.error}")
-                draft.photo, draft.photo_type, draft.photo_url = photo.data, photo.kind, photo.url
-        elif kind == _UID:
-            if draft.uid is None:
-                draft.uid = unescape(value).strip() or None
+                    warnings.append(f"{number}: {found.error}")
+                photo, photo_type, photo_url = found.data, found.kind, found.url
+        elif kind == _UID and uid is None:
+            uid = unescape(value).strip() or None
 
     if not content:
         return None
-    draft.note = "\n\n".join(notes)
     if group_labels:
-        draft.phones = [Phone(v, group_labels.get(g.upper(), "") or t) for v, g, t in phones]
-        draft.emails = [Email(v, group_labels.get(g.upper(), "") or t) for v, g, t in emails]
-        draft.addresses = [Address(v, group_labels.get(g.upper(), "") or t) for v, g, t in addresses]
+        # A group's X-ABLabel, where there is one, wins over the label the parameters give.
+        phone_list = [Phone(v, group_labels.get(g) or t) for v, (g, t) in phones.items()]
+        email_list = [Email(v, group_labels.get(g) or t) for v, g, t in emails.values()]
+        address_list = [Address(v, group_labels.get(g) or t) for v, g, t in addresses]
     else:
-        draft.phones = [Phone(v, t) for v, _, t in phones]
-        draft.emails = [Email(v, t) for v, _, t in emails]
-        draft.addresses = [Address(v, t) for v, _, t in addresses]
-    draft.name = _name(fn, n_value, first_org, draft)
-    return draft
+        phone_list = [Phone(v, t) for v, (_, t) in phones.items()]
+        email_list = [Email(v, t) for v, _, t in emails.values()]
+        address_list = [Address(v, t) for v, _, t in addresses]
+    name = _name(fn, n_value, first_org, email_list, phone_list)
+    # Positional, in the order of CardDraft's fields (tests/test_vcard_fast.py holds it): a dataclass takes
+    # positional arguments at half the cost of keywords, and this runs once a card.
+    return CardDraft(name, chunk.raw, source, chunk.line, uid, version, phone_list, email_list, address_list,
+                     org, title, birthday, "\n\n".join(notes), photo, photo_type, photo_url, tiecrm, warnings)
 
 
-def _name(fn: str, n_value: str | None, first_org: str, draft: CardDraft) -> str:
+def _name(fn: str, n_value: str | None, first_org: str, emails: list[Email], phones: list[Phone]) -> str:
     if fn:
         return fn
     if n_value:
@@ -239,10 +249,10 @@ def _name(fn: str, n_value: str | None, first_org: str, draft: CardDraft) -> str
             return " ".join(parts)
     if first_org:
         return first_org
-    if draft.emails:
-        return draft.emails[0].value
-    if draft.phones:
-        return draft.phones[0].value
+    if emails:
+        return emails[0].value
+    if phones:
+        return phones[0].value
     return NO_NAME
 
 

@@ -24,6 +24,12 @@ def _valid(month: int, day: int, year: int | None) -> bool:
     return True
 
 
+def _birthday(year: int, month: int, day: int, omit_year: bool) -> Birthday | None:
+    if omit_year or year in _NO_YEAR_MARKERS:
+        return Birthday(month, day, None) if _valid(month, day, None) else None
+    return Birthday(month, day, year) if _valid(month, day, year) else None
+
+
 def parse_birthday(value: str, omit_year: bool = False) -> Birthday | None:
     """Read a BDAY value; None when it is not a date (`circa 1800`, `17190000`).
 
@@ -32,13 +38,14 @@ def parse_birthday(value: str, omit_year: bool = False) -> Birthday | None:
         omit_year: the property carried `X-APPLE-OMIT-YEAR`, so the year written is a placeholder.
     """
     text = value.strip()
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+    size = len(text)
+    if size == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
         # The common `YYYY-MM-DD`, without a regular expression.
         if text[5:7].isdigit() and text[8:].isdigit():
-            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
-            if omit_year or year in _NO_YEAR_MARKERS:
-                return Birthday(month, day, None) if _valid(month, day, None) else None
-            return Birthday(month, day, year) if _valid(month, day, year) else None
+            return _birthday(int(text[:4]), int(text[5:7]), int(text[8:]), omit_year)
+    elif size == 8 and text.isdecimal():
+        # `YYYYMMDD`: what _FULL makes of eight digits (`\d` is a decimal digit, as for isdecimal).
+        return _birthday(int(text[:4]), int(text[4:6]), int(text[6:]), omit_year)
     match = _NO_YEAR.fullmatch(text)
     if match:
         month, day = int(match.group(1)), int(match.group(2))
@@ -46,7 +53,5 @@ def parse_birthday(value: str, omit_year: bool = False) -> Birthday | None:
     match = _FULL.fullmatch(text)
     if not match:
         return None
-    year, month, day = (int(part) for part in match.groups())
-    if omit_year or year in _NO_YEAR_MARKERS:
-        return Birthday(month, day, None) if _valid(month, day, None) else None
-    return Birthday(month, day, year) if _valid(month, day, year) else None
+    year, month, day = match.groups()
+    return _birthday(int(year), int(month), int(day), omit_year)
