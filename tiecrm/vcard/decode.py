@@ -39,6 +39,29 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def normalise_newline_bytes(data: bytes) -> bytes:
+    """normalise_newlines on bytes in an ASCII-compatible codec. Every ending it replaces ends at a `\n` or is
+    a lone `\r`, so pieces cut just after a `\n` can be normalised one by one with the same result."""
+    if b"\r" not in data:
+        return data
+    if b"\r\r" in data:
+        data = data.replace(b"\r\r\n", b"\n")
+    data = data.replace(b"\r\n", b"\n")
+    if b"\r" in data:
+        data = data.replace(b"\r", b"\n")
+    return data
+
+
+def utf8_errors_for(head: bytes) -> str | None:
+    """How decode_vcard_bytes reads a file starting with `head` (its first 4 bytes) should it be UTF-8:
+    "replace" after a UTF-8 BOM (bad bytes become U+FFFD), "strict" with no BOM (one bad byte anywhere and
+    the whole file goes to another codec), None when a UTF-16/32 BOM or UTF-16 without one decides."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return "replace" if encoding == "utf-8" else None
+    return None if _utf16_without_bom(head) else "strict"
+
+
 def codec_name(label: str) -> str | None:
     """Python's name for a charset label (`Shift_JIS`, `windows-1251`), or None when it is unknown."""
     try:
@@ -72,13 +95,8 @@ def decode_vcard_bytes(data: bytes) -> DecodedText:
     wide = _utf16_without_bom(data)
     if wide:
         return DecodedText(normalise_newlines(data.decode(wide, errors="replace")), wide)
-    if b"\r" in data:
-        # Safe on bytes for every codec left (UTF-8, cp125x, Shift_JIS): CR and LF are never trail bytes.
-        if b"\r\r" in data:
-            data = data.replace(b"\r\r\n", b"\n")
-        data = data.replace(b"\r\n", b"\n")
-        if b"\r" in data:
-            data = data.replace(b"\r", b"\n")
+    # Safe on bytes for every codec left (UTF-8, cp125x, Shift_JIS): CR and LF are never trail bytes.
+    data = normalise_newline_bytes(data)
 
     text = _try(data, "utf-8")
     if text is not None:

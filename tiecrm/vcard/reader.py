@@ -6,12 +6,14 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from tiecrm.collector import collections_paused
 from tiecrm.domain import CardDraft, CardProblem
 from tiecrm.vcard.card import build_draft
 from tiecrm.vcard.decode import DecodedText, decode_vcard_bytes
-from tiecrm.vcard.split import Stray, iter_cards
+from tiecrm.vcard.file_cards import bom_length, count_begin_lines, iter_file_cards, utf8_errors_of
+from tiecrm.vcard.split import CardChunk, Stray, iter_cards
 
 VCARD_SUFFIXES = (".vcf", ".vcard")
 
@@ -60,8 +62,9 @@ def collect_vcf_files(paths: Sequence[str | Path]) -> list[Path]:
 
 @dataclass
 class CardStream:
-    """One file's cards, read one at a time as `drafts` is iterated, so only the file's text and the
-    card being read are alive. `problems` is complete (sorted by line) once `drafts` is used up."""
+    """One file's cards, read one at a time as `drafts` is iterated, so only the file's text (or, for a
+    UTF-8 file read from disk, a chunk of its bytes) and the card being read are alive. `problems` is
+    complete (sorted by line) once `drafts` is used up."""
 
     source: str
     drafts: Iterator[CardDraft]
@@ -85,18 +88,19 @@ def stream_vcard_bytes(data: bytes, source: str = "") -> CardStream:
 
 def _stream_decoded(decoded: DecodedText, source: str) -> CardStream:
     stream = CardStream(source=source, drafts=iter(()), encoding=decoded.encoding)
-    stream.drafts = _drafts(decoded, source, stream.problems)
+    strays: list[Stray] = []
+    stream.drafts = _drafts(iter_cards(decoded.text, strays), strays, decoded.lossy, source, stream.problems)
     return stream
 
 
-def _drafts(decoded: DecodedText, source: str, problems: list[CardProblem]) -> Iterator[CardDraft]:
-    strays: list[Stray] = []
-    for chunk in iter_cards(decoded.text, strays):
+def _drafts(chunks: Iterator[CardChunk], strays: list[Stray], lossy: bool, source: str,
+            problems: list[CardProblem]) -> Iterator[CardDraft]:
+    for chunk in chunks:
         draft = build_draft(chunk, source)
         if draft is None:
             problems.append(CardProblem(source, chunk.line, "empty card"))
             continue
-        if decoded.lossy:
+        if lossy:
             draft.warnings.insert(0, f"{chunk.line}: file is not UTF-8 and names no usable charset; "
                                      "read as cp1252, some characters may be wrong")
         yield draft
@@ -121,14 +125,43 @@ def read_vcard_file(path: str | Path) -> ReadResult:
 
 
 def stream_vcard_file(path: str | Path) -> CardStream:
-    """Read one file as a CardStream (see `stream_vcard_bytes`).
+    """Read one file as a CardStream: the same drafts, problems and encoding as `stream_vcard_bytes` on its
+    bytes. A UTF-8 file (most exports) is read a chunk at a time and each card decoded on its own, so a
+    large file's text is never held whole; any other file is decoded whole first.
 
     Raises:
-        UnreadablePathError: the file cannot be opened or read.
+        UnreadablePathError: the file cannot be opened or read (found while its cards are read, for a
+        UTF-8 file that fails after it was opened).
     """
-    # The bytes go straight to the decoder, held by no frame here: once it has made its own copy (line
-    # endings normalised) they can be freed before the text is made, which lowers a large file's peak.
-    return _stream_decoded(decode_vcard_bytes(_read_bytes_of(path)), str(path))
+    try:
+        file = open(path, "rb")  # noqa: SIM115 - the stream's generator closes it
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    try:
+        errors = utf8_errors_of(file)
+        if errors is not None:
+            file.seek(bom_length(errors))
+    except OSError as error:
+        file.close()
+        raise _unreadable(path, error) from None
+    if errors is None:
+        file.close()
+        # The bytes go straight to the decoder, held by no frame here: once it has made its own copy (line
+        # endings normalised) they can be freed before the text is made, which lowers a large file's peak.
+        return _stream_decoded(decode_vcard_bytes(_read_bytes_of(path)), str(path))
+    stream = CardStream(source=str(path), drafts=iter(()), encoding="utf-8")
+    strays: list[Stray] = []
+    cards = _file_cards(file, path, errors, strays)
+    stream.drafts = _drafts(cards, strays, False, stream.source, stream.problems)
+    return stream
+
+
+def _file_cards(file: BinaryIO, path: str | Path, errors: str, strays: list[Stray]) -> Iterator[CardChunk]:
+    with file:
+        try:
+            yield from iter_file_cards(file, errors, strays)
+        except OSError as error:
+            raise _unreadable(path, error) from None
 
 
 def count_cards(path: str | Path) -> int:
@@ -138,8 +171,11 @@ def count_cards(path: str | Path) -> int:
     Raises:
         UnreadablePathError: the file cannot be opened or read.
     """
-    data = _read_bytes_of(path)
-    return data.count(b"BEGIN:VCARD") + data.count(b"begin:vcard")
+    try:
+        with open(path, "rb") as file:
+            return count_begin_lines(file)
+    except OSError as error:
+        raise _unreadable(path, error) from None
 
 
 def read_paths(paths: Sequence[str | Path]) -> Iterator[ReadResult]:

@@ -82,35 +82,40 @@ def _plain_card_spans(text: str) -> list[tuple[int, int]] | None:
     return spans
 
 
-def _plain_cards(text: str, spans: list[tuple[int, int]]) -> Iterator[CardChunk]:
-    count, line = text.count, 1
+def _plain_cards(text: str, spans: list[tuple[int, int]], first_line: int) -> Iterator[CardChunk]:
+    count, line = text.count, first_line
     for start, stop in spans:
         # The card's own lines run from after its BEGIN line to the start of its END line.
         yield CardChunk(line, text[start:stop], [(line + 1, text[start + len(_BEGIN):stop - len(_END) + 1])], True)
         line += count("\n", start, stop)
 
 
-def iter_cards(text: str, strays_out: list[Stray]) -> Iterator[CardChunk]:
+def iter_cards(text: str, strays_out: list[Stray], first_line: int = 1, cards_before: bool = False,
+               ) -> Iterator[CardChunk]:
     """Cards in order of their BEGIN line, one at a time; the stretches of text outside every card are
-    appended to `strays_out` once the text is used up (whether they are the only text is known then)."""
+    appended to `strays_out` once the text is used up (whether they are the only text is known then).
+
+    `text` may be the rest of a file whose first cards were read another way: it then starts at line
+    `first_line`, just after a card's END line, and `cards_before` says whether any card came before it."""
     spans = _plain_card_spans(text)
     if spans is not None:
-        return _plain_cards(text, spans)
-    return _any_cards(text, strays_out)
+        return _plain_cards(text, spans, first_line)
+    return _any_cards(text, strays_out, first_line, cards_before)
 
 
-def _any_cards(text: str, strays_out: list[Stray]) -> Iterator[CardChunk]:
+def _any_cards(text: str, strays_out: list[Stray], first_line: int = 1, cards_before: bool = False,
+               ) -> Iterator[CardChunk]:
     """iter_cards for any text: nested cards, stray text, markers in any case or with groups."""
     # Cards close inner first; those of one outermost card wait here and leave sorted by BEGIN line.
     cards: list[CardChunk] = []
-    any_card = False
+    any_card = cards_before
     strays: list[tuple[int, int, int | None]] = []  # (first line, last line, stray END line)
     # Open cards: [BEGIN line, BEGIN offset, segment start offset, segment first line, segments].
     stack: list[list] = []
     outside = 0
     size = len(text)
     count = text.count
-    pos, line = 0, 1  # line number of offset `pos`, advanced as markers are found
+    pos, line = 0, first_line  # line number of offset `pos`, advanced as markers are found
 
     def note_outside(end: int, stray_end: bool) -> None:
         nonlocal pos, line
