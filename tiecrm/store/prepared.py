@@ -85,20 +85,16 @@ def prepared_fields(draft: CardDraft) -> tuple:
     to the importing one, which waits for it)."""
     name = draft.name.strip()
     named_after_contact = name == NO_NAME
+    phones: list[tuple[str, str, str]] = []
+    emails: list[tuple[str, str, str]] = []
     # Plain loops rather than generators and any(): this runs once a card, and a generator costs more to
     # start than the two or three items it would walk.
-    phones = []
-    for phone in draft.phones:
-        value = phone.value.strip()
-        phones.append((value, phone.label, phone_digits(value)))
-        if value == name:
-            named_after_contact = True
-    emails = []
-    for email in draft.emails:
-        value = email.value.strip()
-        emails.append((value, email.label, email_key(value)))
-        if value == name:
-            named_after_contact = True
+    for contacts, key, out in ((draft.phones, phone_digits, phones), (draft.emails, email_key, emails)):
+        for contact in contacts:
+            value = contact.value.strip()
+            out.append((value, contact.label, key(value)))
+            if value == name:
+                named_after_contact = True
     uid = (draft.uid or "").strip() or None
     return (
         draft.raw,
