@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -222,3 +224,20 @@ def test_count_cards_reads_a_chunk_at_a_time_and_counts_markers_cut_by_a_chunk(
     for chunk in (1, 5, 10, 11, 12, 13, 64, file_cards.CHUNK):
         monkeypatch.setattr(file_cards, "CHUNK", chunk)
         assert reader.count_cards(path) == 9, chunk
+
+
+def test_a_pipe_is_read_whole_as_it_comes(tmp_path: Path) -> None:
+    fifo = tmp_path / "cards.vcf"
+    os.mkfifo(fifo)
+    data = (PLAIN * 3).replace("\n", "\r\n").encode()
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    try:
+        stream = stream_vcard_file(fifo)
+        drafts = list(stream.drafts)
+    finally:
+        writer.join()
+    assert _everything(stream) == ([], [], "utf-8")  # used up
+    whole = stream_vcard_bytes(data, str(fifo))
+    assert [dataclasses.asdict(d) for d in drafts] == [dataclasses.asdict(d) for d in whole.drafts]
+    assert len(drafts) == 12

@@ -138,17 +138,19 @@ def stream_vcard_file(path: str | Path) -> CardStream:
     except OSError as error:
         raise _unreadable(path, error) from None
     try:
-        errors = utf8_errors_of(file)
-        if errors is not None:
-            file.seek(bom_length(errors))
+        # A pipe cannot be read twice: it is decoded whole, as it comes.
+        errors = utf8_errors_of(file) if file.seekable() else None
+        if errors is None:
+            with file:
+                if file.seekable():
+                    file.seek(0)
+                # The bytes go straight to the decoder, held by no frame here: once it has made its own copy
+                # (line endings normalised) they can be freed before the text is made, which lowers the peak.
+                return _stream_decoded(decode_vcard_bytes(file.read()), str(path))
+        file.seek(bom_length(errors))
     except OSError as error:
         file.close()
         raise _unreadable(path, error) from None
-    if errors is None:
-        file.close()
-        # The bytes go straight to the decoder, held by no frame here: once it has made its own copy (line
-        # endings normalised) they can be freed before the text is made, which lowers a large file's peak.
-        return _stream_decoded(decode_vcard_bytes(_read_bytes_of(path)), str(path))
     stream = CardStream(source=str(path), drafts=iter(()), encoding="utf-8")
     strays: list[Stray] = []
     cards = _file_cards(file, path, errors, strays)
