@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import itertools
 import os
 import threading
 import tracemalloc
@@ -14,6 +15,7 @@ import pytest
 
 from tests.bench.gen_phone_export import generate_phone_export
 from tiecrm.vcard import file_cards, reader, split
+from tiecrm.vcard.decode import normalise_newline_bytes, normalise_newlines
 from tiecrm.vcard.reader import collect_vcf_files, stream_vcard_bytes, stream_vcard_file
 
 # Small chunks cut cards, lines, line endings and UTF-8 characters at every kind of place; the real size too.
@@ -241,3 +243,11 @@ def test_a_pipe_is_read_whole_as_it_comes(tmp_path: Path) -> None:
     whole = stream_vcard_bytes(data, str(fifo))
     assert [dataclasses.asdict(d) for d in drafts] == [dataclasses.asdict(d) for d in whole.drafts]
     assert len(drafts) == 12
+
+
+def test_line_endings_are_normalised_on_bytes_as_on_text() -> None:
+    # Every string of up to 8 CR, LF and other bytes: the shortcut for CRLF-only text changes nothing.
+    for size in range(9):
+        for shape in itertools.product(b"\r\na", repeat=size):
+            data = bytes(shape)
+            assert normalise_newline_bytes(data) == normalise_newlines(data.decode()).encode(), data
