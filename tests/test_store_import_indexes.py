@@ -29,7 +29,8 @@ def _indexes_used(db: Path) -> list[str]:
         plans = []
         for sql, args in (("SELECT id FROM card WHERE hash = ?", ("x",)), ("SELECT id FROM card WHERE uid = ?", ("x",)),
                           ("SELECT person_id FROM phone WHERE key = ?", ("x",)),
-                          ("SELECT person_id FROM email WHERE key = ?", ("x",))):
+                          ("SELECT person_id FROM email WHERE key = ?", ("x",)),
+                          ("SELECT id FROM person WHERE uid = ?", ("x",))):
             plans.append(" ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", args)))
         return plans
     finally:

@@ -201,3 +201,33 @@ def test_the_reading_process_is_forked_only_while_no_other_thread_runs() -> None
     worker.start()
     worker.join()
     assert seen == [False]  # as when the app imports from a worker thread
+
+
+def test_a_reader_ahead_of_a_slow_importer_hashes_cards_itself_and_they_arrive_the_same(tmp_path: Path) -> None:
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(2500, seed=9))
+    expected = [prepare_card(draft) for draft in read_vcard_file(export).drafts]
+    got = []
+    with CardFeed([export], fork=True) as feed:
+        for card in feed:
+            got.append(card)
+            if len(got) % 250 == 0:
+                time.sleep(0.05)  # an importer slower than the reader: batches wait in the pipe
+    assert feed.hashed_there > 0, "the reading process never saw the importer behind"
+    assert feed.hashed_there < len(expected), "the first batches are always hashed here"
+    assert all((card.spare_uid is None) == (card.uid is not None) for card in got)
+    assert [card._replace(spare_uid=None) for card in got] == [card._replace(spare_uid=None) for card in expected]
+    assert len({card.spare_uid for card in got if card.spare_uid}) == sum(1 for card in got if card.spare_uid)
+
+
+def test_a_reader_started_as_a_new_program_leaves_every_hash_to_the_importer(tmp_path: Path) -> None:
+    export = tmp_path / "phone.vcf"
+    export.write_bytes(generate_phone_export(1500, seed=9))
+    got = []
+    with CardFeed([export], fork=False) as feed:
+        for card in feed:
+            got.append(card)
+            if len(got) % 250 == 0:
+                time.sleep(0.05)
+    assert feed.hashed_there == 0, "a new program shares no memory to see the importer behind by"
+    assert len(got) == 1500 and all(card.digest for card in got)

@@ -23,7 +23,16 @@ def fork_writing(write: Callable[[BinaryIO], None], buffering: int = -1,
     code: it leaves with os._exit, running no exit handler, so files and connections this process holds
     (an open database transaction) are left alone. It exits 0 when `write` returns or nobody reads any
     more, 1 when `write` fails, after writing the traceback to `errors` if given."""
+    import fcntl  # Unix only, as fork is
+
     read_end, write_end = os.pipe()
+    if buffering > 0 and hasattr(fcntl, "F_SETPIPE_SZ"):
+        # A pipe as large as the buffers, so the child can write a whole message or more ahead of the reader
+        # (Linux pipes hold 64 KiB unless asked).
+        try:
+            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, buffering)
+        except OSError:
+            pass  # above the system's limit for this user: the default size works, only slower
     pid = os.fork()
     if pid == 0:  # the child
         status = 0

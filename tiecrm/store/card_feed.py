@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import signal
@@ -14,6 +15,7 @@ from typing import BinaryIO, Self
 
 from tiecrm.domain import CardProblem
 from tiecrm.forked import fork_is_safe, fork_writing
+from tiecrm.store.card_reader import TAKEN
 from tiecrm.store.prepared import PreparedCard, with_hash
 from tiecrm.vcard.reader import UnreadablePathError
 
@@ -55,10 +57,15 @@ class CardFeed:
         self.problems: list[CardProblem] = []
         self.warnings: list[CardProblem] = []
         self.expected = 0  # how many cards are coming, when the caller knows (operator.length_hint)
+        self.hashed_there = 0  # cards whose hash the reading process worked out, being ahead (see card_reader)
         # The child's stderr, read only if it dies: a file never fills up and blocks it as a pipe could.
         self._errors: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self.forked = fork_is_safe() if fork is None else fork
+        # Where this process counts the cards it has taken, for a forked child to read (an anonymous map
+        # is shared across a fork); a new program's reader has none and leaves every hash to this process.
+        self._taken: mmap.mmap | None = None
         if self.forked:
+            self._taken = mmap.mmap(-1, TAKEN.size)
             self._pid, self._stdout = self._fork()
             self._process: subprocess.Popen | None = None
         else:
@@ -75,7 +82,8 @@ class CardFeed:
     def _fork(self) -> tuple[int, BinaryIO]:
         from tiecrm.store import card_reader  # loaded before the fork, so the child has it at once
 
-        return fork_writing(lambda out: card_reader.send(self.files, out), PIPE_BUFFER, self._errors)
+        taken = self._taken
+        return fork_writing(lambda out: card_reader.send(self.files, out, taken), PIPE_BUFFER, self._errors)
 
     def __length_hint__(self) -> int:
         return self.expected
@@ -97,6 +105,8 @@ class CardFeed:
                 self.returncode = self._reap(stop=True)
         self._stdout.close()
         self._errors.close()
+        if self._taken is not None:
+            self._taken.close()
 
     def _reap(self, stop: bool) -> int:
         """Wait for the forked child (killing it first when `stop`) and return its exit status."""
@@ -112,6 +122,7 @@ class CardFeed:
         # Messages: see tiecrm.store.card_reader.
         stdout = self._stdout
         load, make = pickle.load, PreparedCard._make
+        taken, count_taken = self._taken, TAKEN.pack_into
         while True:
             try:
                 message = load(stdout)
@@ -123,9 +134,16 @@ class CardFeed:
                 if warnings:
                     self.warnings.extend(warning_problem(*warning) for warning in warnings)
                 self.count += len(cards)
+                if taken is not None:
+                    count_taken(taken, 0, self.count)
+                if cards and cards[0][1] is not None:  # the reading process, being ahead, worked them out
+                    self.hashed_there += len(cards)
+                    for fields in cards:
+                        yield make(fields)
+                    continue
                 for fields in cards:
-                    # The reading process is the slower of the two: the card hash and the spare UID are
-                    # worked out here, in time this process would otherwise spend waiting for cards.
+                    # The card hash and the spare UID are worked out here, in time this process would
+                    # otherwise spend waiting for cards (see card_reader.send).
                     yield make(with_hash(fields))
             elif kind == "problems":
                 self.problems.extend(CardProblem(*problem) for problem in message[1])

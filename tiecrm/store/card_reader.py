@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import pickle
+import struct
 import sys
 import traceback
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from tiecrm.store.prepared import prepared_fields
+from tiecrm.store.prepared import prepared_fields, with_hash
 from tiecrm.vcard.reader import UnreadablePathError, stream_vcard_file
 
 FIRST_BATCH = 50  # the importing process waits for the first cards: send a few at once
@@ -21,6 +22,10 @@ BATCH = 250  # cards a message: large enough that pickling is cheap per card, sm
 #   ("unreadable", message)                     a file could not be read; nothing more follows
 #   ("error", traceback text)                   reading failed; nothing more follows
 #   ("done",)
+# A card's hash and spare UID are worked out by the importing process, unless this one is ahead of it (see
+# `send`): then the "cards" fields come with them filled in.
+
+TAKEN = struct.Struct("q")  # the count of cards the importing process has taken, in memory both processes share
 
 
 def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None:
@@ -31,12 +36,17 @@ def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None
     send(files, out or sys.stdout.buffer)
 
 
-def send(files: list[str], out: BinaryIO) -> None:
-    """Read `files` and write their messages to `out` until done or until nobody reads them."""
+def send(files: list[str], out: BinaryIO, taken: memoryview | None = None) -> None:
+    """Read `files` and write their messages to `out` until done or until nobody reads them.
+
+    `taken`, when given, is memory shared with the importing process, where it counts the cards it has
+    taken (`TAKEN`). Which of the two processes is slower depends on the cards and on the store: when the
+    importing one has not yet taken the last batch sent by the time the next is ready, it is the slower,
+    and this process works out the next batch's card hashes and spare UIDs itself instead of waiting."""
     # Reading makes many small objects and no reference cycles: a collection midway only costs time.
     gc.disable()
     try:
-        for message in _messages(files):
+        for message in _messages(files, taken):
             pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
             out.flush()
     except BrokenPipeError:
@@ -44,7 +54,9 @@ def send(files: list[str], out: BinaryIO) -> None:
     out.flush()
 
 
-def _messages(files: list[str]) -> Iterator[tuple]:
+def _messages(files: list[str], taken: memoryview | None = None) -> Iterator[tuple]:
+    """The messages for `files`; `taken` as for `send`."""
+    sent = 0
     try:
         for path in files:
             stream = stream_vcard_file(path)
@@ -52,15 +64,19 @@ def _messages(files: list[str]) -> Iterator[tuple]:
             warnings: list[tuple[str, int, str]] = []
             batch = FIRST_BATCH
             for draft in stream.drafts:
-                # The hash and the spare UID are left to the importing process, which waits for this one.
+                # The hash and the spare UID are left to the importing process, unless it is behind (see send).
                 cards.append(prepared_fields(draft))
                 if draft.warnings:
                     warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
                 if len(cards) >= batch:
+                    if taken is not None and TAKEN.unpack_from(taken)[0] < sent:  # the importer is behind
+                        cards = [with_hash(fields) for fields in cards]
                     yield ("cards", cards, warnings)
+                    sent += len(cards)
                     cards, warnings, batch = [], [], BATCH
             if cards:
                 yield ("cards", cards, warnings)
+                sent += len(cards)
             yield ("problems", [(p.file, p.line, p.reason) for p in stream.problems])
     except UnreadablePathError as error:
         yield ("unreadable", str(error))

@@ -20,7 +20,9 @@ FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
 FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
 # Indexes whose entries land at random places: a large batch into a small store builds them afterwards.
-REBUILT_INDEXES = ("card_hash", "card_uid", "phone_key", "email_key")
+# person_uid is unique: the batch never gives two people one UID (every UID it has seen is in `uids`), and
+# were it to, building the index again would fail and roll the whole batch back.
+REBUILT_INDEXES = ("card_hash", "card_uid", "phone_key", "email_key", "person_uid")
 
 
 def _pairing_name(name: str) -> str:
@@ -143,7 +145,7 @@ class BatchImport:
 
     def _set_aside_indexes(self) -> None:
         """Drop the indexes a large batch would write at random places (hashes, phone and email keys, card
-        UIDs), to build them again in one sorted pass before the batch commits (`rebuild_indexes`).
+        and person UIDs), to build them again in one sorted pass before the batch commits (`rebuild_indexes`).
         Nothing the batch reads goes through them. The drop is part of the batch's transaction, so a
         failed or killed import gets them back with everything else."""
         q = self.conn.execute
