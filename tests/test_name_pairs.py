@@ -124,7 +124,7 @@ def test_an_import_grouping_names_as_it_goes_records_the_same_duplicates(tmp_pat
 
     grouped_passes: list[int] = []
     pairs = NameGroups.pairs
-    monkeypatch.setattr(NameGroups, "pairs", lambda self, *a: grouped_passes.append(1) or pairs(self, *a))
+    monkeypatch.setattr(NameGroups, "pairs", lambda self, *a, **k: grouped_passes.append(1) or pairs(self, *a, **k))
     results = []
     for way, feed in (("as it goes", list), ("at the end", lambda drafts: (d for d in drafts))):
         repo = Repository(tmp_path / f"{way}.db", now=lambda: fixed_now)
@@ -180,3 +180,74 @@ def test_when_the_forked_child_dies_its_share_is_scored_here(monkeypatch) -> Non
     for person_id, name in generated_names(2000, 9):
         groups.add_new(person_id, name)
     assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
+
+
+def _grouped(count: int, seed: int) -> NameGroups:
+    groups = NameGroups()
+    names = generated_names(count, seed)
+    for person_id, name in names[: count // 4]:
+        groups.add_known(person_id, name)
+    for person_id, name in names[count // 4:]:
+        groups.add_new(person_id, name)
+    return groups
+
+
+def test_while_the_parent_is_busy_the_forked_child_takes_the_blocks_and_the_pairs_are_the_same(monkeypatch) -> None:
+    import time
+
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+
+    if not fork_is_safe():
+        pytest.skip("needs a safe fork")
+    monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
+    taken_here: list[tuple] = []
+    from_the_back = name_pairs._from_the_back
+    monkeypatch.setattr(name_pairs, "_from_the_back",
+                        lambda units, claims: (taken_here.append(u) or u for u in from_the_back(units, claims)))
+    ran: list[float] = []
+    groups = _grouped(3000, 4)
+    alone = groups.pairs(two_processes=False)
+    # The child needs well under a second for these names: by the time `meanwhile` returns, it has
+    # taken every unit but (perhaps) the one where the two sides meet.
+    assert groups.pairs(two_processes=True, meanwhile=lambda: ran.append(1) or time.sleep(1.5)) == alone
+    assert ran == [1]
+    assert len(taken_here) <= 1
+    # And with nothing to do meanwhile, this process takes its share from the back.
+    taken_here.clear()
+    assert groups.pairs(two_processes=True) == alone
+    assert taken_here
+
+
+@pytest.mark.parametrize("two_processes", [True, False])
+def test_meanwhile_runs_once_whatever_the_pass_finds(two_processes: bool) -> None:
+    ran: list[int] = []
+    groups = _grouped(400, 2)
+    assert groups.pairs(two_processes=two_processes, meanwhile=lambda: ran.append(1))
+    nobody_new = NameGroups()
+    nobody_new.add_known(1, "Asha Rao")
+    assert nobody_new.pairs(two_processes=two_processes, meanwhile=lambda: ran.append(2)) == []
+    assert ran == [1, 2]
+
+
+def test_when_the_forked_child_dies_half_way_the_units_it_took_are_scored_here(monkeypatch) -> None:
+    import os
+    import time
+
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+
+    if not fork_is_safe():
+        pytest.skip("needs a safe fork")
+
+    def dies_half_way(name_blocks, claims, *_rest):
+        units = name_pairs._from_the_front(name_blocks.units, claims)
+        for _ in range(len(name_blocks.units) // 2):
+            next(units)
+        os._exit(9)
+
+    start = name_pairs.start_forked
+    monkeypatch.setattr(name_pairs, "start_forked", lambda work, *args: start(dies_half_way, *args))
+    monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
+    groups = _grouped(3000, 5)
+    assert groups.pairs(two_processes=True, meanwhile=lambda: time.sleep(0.5)) == groups.pairs(two_processes=False)

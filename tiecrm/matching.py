@@ -6,7 +6,8 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -167,7 +168,24 @@ def similar_name_pairs(
 TokenBlocks = tuple[dict[str, list[str]], dict[str, int]]
 """Keys by each token of 3+ characters they hold, and how many people hold each token."""
 KeyScores = dict[tuple[str, str], float]
-PairScorer = Callable[[list[list[str]], dict[str, list[str]], set[str], bool, float], KeyScores]
+
+
+class NameBlocks(NamedTuple):
+    """The blocks of keys to compare, as units of work made into blocks only when taken, so that two
+    processes sharing the pass also share making them: `units` are (about how many keys, unit) pairs,
+    largest first; `blocks_of(unit)` gives the unit's blocks."""
+
+    units: list[tuple[int, Any]]
+    blocks_of: Callable[[Any], list[list[str]]]
+
+    def blocks(self, units: Iterable[tuple[int, Any]] | None = None) -> Iterator[list[str]]:
+        """The blocks of `units` (all of them by default), one at a time."""
+        blocks_of = self.blocks_of
+        for _size, unit in self.units if units is None else units:
+            yield from blocks_of(unit)
+
+
+PairScorer = Callable[[NameBlocks, dict[str, list[str]], set[str], bool, float], KeyScores]
 
 
 def grouped_name_pairs(
@@ -186,9 +204,8 @@ def grouped_name_pairs(
     if not new_keys:
         return []
     everyone_new = len(new_keys) == len(ids_by_key)
-    blocks = [members for members in _name_blocks(token_lists, ids_by_key, new_keys, token_blocks)
-              if len(members) >= 2]
-    key_scores = (scorer or score_key_pairs)(blocks, token_lists, new_keys, everyone_new, threshold)
+    name_blocks = _name_blocks(token_lists, ids_by_key, new_keys, token_blocks)
+    key_scores = (scorer or score_key_pairs)(name_blocks, token_lists, new_keys, everyone_new, threshold)
 
     out: list[tuple[int, int, float]] = []
     for ids in ids_by_key.values():
@@ -208,11 +225,11 @@ def grouped_name_pairs(
     return out
 
 
-def score_key_pairs(blocks: list[list[str]], token_lists: dict[str, list[str]], new_keys: set[str],
+def score_key_pairs(name_blocks: NameBlocks, token_lists: dict[str, list[str]], new_keys: set[str],
                     everyone_new: bool, threshold: float) -> KeyScores:
     """(key, key) -> score, the lower key first, for the pairs of keys, at least one of them new, that
     score at least `threshold` inside a block, or that are the same but for a shortened word."""
-    return with_shortened(score_blocks(blocks, new_keys, everyone_new, threshold),
+    return with_shortened(score_blocks(name_blocks.blocks(), new_keys, everyone_new, threshold),
                           shortened_key_pairs(token_lists, new_keys))
 
 
@@ -224,8 +241,8 @@ def with_shortened(key_scores: KeyScores, shortened: set[tuple[str, str]]) -> Ke
     return key_scores
 
 
-def score_blocks(blocks: list[list[str]], new_keys: set[str], everyone_new: bool, threshold: float) -> KeyScores:
-    """(key, key) -> ratio for the pairs of keys in each block, at least one of them new, that score at
+def score_blocks(blocks: Iterable[list[str]], new_keys: set[str], everyone_new: bool, threshold: float) -> KeyScores:
+    """(key, key) -> ratio for the pairs of keys in each block (taken one at a time, as they come), at least one of them new, that score at
     least `threshold` (each pair once, the lower key first)."""
     key_scores: KeyScores = {}
     extract, ratio = process.extract, fuzz.ratio
@@ -283,38 +300,63 @@ def _name_blocks(
     ids_by_key: dict[str, list[int]],
     new_keys: set[str],
     token_blocks: TokenBlocks | None = None,
-) -> Iterable[list[str]]:
-    """The blocks of keys that hold a new key (see `similar_name_pairs`)."""
+) -> NameBlocks:
+    """The blocks of keys that hold a new key (see `similar_name_pairs`). With the keys already blocked by
+    token (`token_blocks`), each token is a unit, made into its block (or the blocks its split gives) when
+    taken; otherwise the blocks are made here, and each is a unit."""
     # Only blocks holding a new key are ever compared, so only tokens of new keys are blocked on; the
     # split rule still weighs everyone who shares such a token.
     wanted = {token for key in new_keys for token in token_lists[key] if len(token) >= MIN_BLOCK_TOKEN}
-    blocks: dict[object, list[str]] = defaultdict(list)
-    weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
     if token_blocks is not None:
         kept, kept_weights = token_blocks
-        for token in wanted:
-            blocks[token] = [key for key in kept[token] if key in token_lists]
-            weights[token] = kept_weights[token]
-    else:
-        for key, tokens in token_lists.items():
-            for token in wanted.intersection(tokens):
-                blocks[token].append(key)
-                weights[token] += len(ids_by_key[key])
-    for token in [t for t, weight in weights.items() if weight > SPLIT_BLOCK]:
-        # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its
-        # block to names whose other tokens start, or end, with the same letter.
-        for key in blocks.pop(token):
-            tokens = token_lists[key]
-            if len(tokens) < 2:
-                continue  # only the same key could pair with it, and equal keys pair anyway
-            # The other tokens, joined, start with the first token but this one and end with the last
-            # but this one (tokens are sorted; the first of equal tokens is the one taken out).
-            at = tokens.index(token)
-            first = tokens[1][0] if at == 0 else tokens[0][0]
-            last = tokens[-2][-1] if at == len(tokens) - 1 else tokens[-1][-1]
-            blocks[(token, "<", first)].append(key)
-            blocks[(token, ">", last)].append(key)
-    return blocks.values()
+
+        def token_blocks_of(token: str) -> list[list[str]]:
+            members = [key for key in kept[token] if key in token_lists]
+            return _blocks_of_token(token, members, kept_weights[token], token_lists)
+
+        units = [(len(kept[token]), token) for token in wanted]
+        units.sort(key=_unit_size, reverse=True)
+        return NameBlocks(units, token_blocks_of)
+    members_of: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
+    for key, tokens in token_lists.items():
+        for token in wanted.intersection(tokens):
+            members_of[token].append(key)
+            weights[token] += len(ids_by_key[key])
+    made = [(len(block), block) for token, members in members_of.items()
+            for block in _blocks_of_token(token, members, weights[token], token_lists)]
+    made.sort(key=_unit_size, reverse=True)
+    return NameBlocks(made, _itself)
+
+
+def _unit_size(unit: tuple[int, Any]) -> int:
+    return unit[0]
+
+
+def _itself(block: list[str]) -> list[list[str]]:
+    return [block]
+
+
+def _blocks_of_token(token: str, members: list[str], weight: int, token_lists: dict[str, list[str]]) -> list[list[str]]:
+    """The blocks of 2+ keys that the keys holding `token` make: one, or, when over SPLIT_BLOCK people hold
+    it (`weight`), those its split gives."""
+    if weight <= SPLIT_BLOCK:
+        return [members] if len(members) >= 2 else []
+    # A common token ("rahul" in hundreds of names) would cost too many comparisons: narrow its block to
+    # names whose other tokens start, or end, with the same letter.
+    split: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in members:
+        tokens = token_lists[key]
+        if len(tokens) < 2:
+            continue  # only the same key could pair with it, and equal keys pair anyway
+        # The other tokens, joined, start with the first token but this one and end with the last but
+        # this one (tokens are sorted; the first of equal tokens is the one taken out).
+        at = tokens.index(token)
+        first = tokens[1][0] if at == 0 else tokens[0][0]
+        last = tokens[-2][-1] if at == len(tokens) - 1 else tokens[-1][-1]
+        split[("<", first)].append(key)
+        split[(">", last)].append(key)
+    return [block for block in split.values() if len(block) >= 2]
 
 
 def _group_by_key(names: Sequence[tuple[int, str]]) -> tuple[dict[str, list[int]], dict[str, list[str]]]:

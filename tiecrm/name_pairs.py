@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import mmap
+import struct
+from collections.abc import Callable, Iterator
+from typing import Any
+
 from tiecrm.forked import fork_is_safe, start_forked
 from tiecrm.matching import (
     MIN_BLOCK_TOKEN,
     KeyScores,
+    NameBlocks,
     grouped_name_pairs,
     name_tokens,
     score_blocks,
@@ -56,15 +63,28 @@ class NameGroups:
         self._leave(person_id, old_name)
         self._join(person_id, name)
 
-    def pairs(self, threshold: float = 90, two_processes: bool | None = None) -> list[tuple[int, int, float]]:
+    def pairs(self, threshold: float = 90, two_processes: bool | None = None,
+              meanwhile: Callable[[], None] | None = None) -> list[tuple[int, int, float]]:
         """Pairs `(a, b, score)` with `a < b`, as `similar_name_pairs` gives them on the names now.
 
         A large pass does about half its work in a forked copy of this process where a fork is safe
-        (`forked.fork_is_safe`); `two_processes` forces one way or the other.
+        (`forked.fork_is_safe`); `two_processes` forces one way or the other. `meanwhile`, if given, is
+        run once before the pairs are returned: while the forked copy works, when there is one.
         """
         split = fork_is_safe() if two_processes is None else two_processes
-        return grouped_name_pairs(self.ids_by_key, self.token_lists, self.new_ids, threshold,
-                                  (self.blocks, self.weights), _score_in_two_processes if split else None)
+        done = meanwhile is None
+
+        def run_meanwhile() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                meanwhile()
+
+        scorer = functools.partial(_score_in_two_processes, meanwhile=run_meanwhile) if split else None
+        pairs = grouped_name_pairs(self.ids_by_key, self.token_lists, self.new_ids, threshold,
+                                   (self.blocks, self.weights), scorer)
+        run_meanwhile()  # no pass to share (no new names), or no second process
+        return pairs
 
     def _join(self, person_id: int, name: str) -> None:
         tokens = name_tokens(name)
@@ -109,32 +129,70 @@ class NameGroups:
             self.weights[token] -= 1
 
 
-def _score_in_two_processes(blocks: list[list[str]], token_lists: dict[str, list[str]], new_keys: set[str],
-                            everyone_new: bool, threshold: float) -> KeyScores:
-    """`score_key_pairs`, with a forked child finding the shortened pairs and scoring part of the blocks
-    while this process scores the rest."""
-    if sum(len(members) for members in blocks) < FORK_SCORING_FROM:
-        return score_key_pairs(blocks, token_lists, new_keys, everyone_new, threshold)
-    # Deal the blocks, largest first, to whichever side has less work so far (a block of n keys costs
-    # about n * n comparisons); the child starts with the shortened pairs, about a third of the pass.
-    sides: tuple[list[list[str]], list[list[str]]] = ([], [])
-    total = sum(len(members) * len(members) for members in blocks)
-    work = [0, total // 3]
-    for members in sorted(blocks, key=len, reverse=True):
-        lighter = 0 if work[0] <= work[1] else 1
-        sides[lighter].append(members)
-        work[lighter] += len(members) * len(members)
-    theirs = start_forked(_child_share, sides[1], token_lists, new_keys, everyone_new, threshold)
-    scores = score_blocks(sides[0], new_keys, everyone_new, threshold)
+# Two counts in memory the parent and its forked child share (an anonymous map survives a fork), each written
+# by one side only: how many blocks the child has taken from the front of the list, and where the blocks the
+# parent has taken from the back begin.
+_COUNT = struct.Struct("q")
+_FRONT, _BACK = 0, _COUNT.size
+_Unit = tuple[int, Any]  # a unit of NameBlocks
+
+
+def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list[str]], new_keys: set[str],
+                            everyone_new: bool, threshold: float,
+                            meanwhile: Callable[[], None] | None = None) -> KeyScores:
+    """`score_key_pairs`, with a forked child finding the shortened pairs and scoring blocks while this
+    process runs `meanwhile` (if given) and scores blocks too.
+
+    The blocks' units are shared out as they go, not dealt beforehand: the child takes them from the front
+    of the list (largest first), this process from the back, each making its units into blocks and
+    recording in shared memory how far it has come, until they meet. So neither waits for the other however
+    long `meanwhile` or the shortened pairs take. Both may take the unit where they meet: a pair scored on
+    both sides has the same score on each."""
+    units = name_blocks.units
+    if sum(size for size, _unit in units) < FORK_SCORING_FROM:
+        if meanwhile is not None:
+            meanwhile()
+        return score_key_pairs(name_blocks, token_lists, new_keys, everyone_new, threshold)
+    claims = mmap.mmap(-1, 2 * _COUNT.size)
+    _COUNT.pack_into(claims, _FRONT, 0)
+    _COUNT.pack_into(claims, _BACK, len(units))
     try:
-        their_scores, shortened = theirs()
-    except RuntimeError:  # the child died (killed, out of memory): its share is done here instead
-        their_scores, shortened = _child_share(sides[1], token_lists, new_keys, everyone_new, threshold)
-    # A pair in blocks on both sides has the same score on each.
+        theirs = start_forked(_child_share, name_blocks, claims, token_lists, new_keys, everyone_new, threshold)
+        if meanwhile is not None:
+            meanwhile()
+        scores = score_blocks(name_blocks.blocks(_from_the_back(units, claims)), new_keys, everyone_new, threshold)
+        try:
+            their_scores, shortened = theirs()
+        except RuntimeError:  # the child died (killed, out of memory): what it took is scored here instead
+            left = _COUNT.unpack_from(claims, _BACK)[0]
+            their_scores = score_blocks(name_blocks.blocks(units[:left]), new_keys, everyone_new, threshold)
+            shortened = shortened_key_pairs(token_lists, new_keys)
+    finally:
+        claims.close()
     scores.update(their_scores)
     return with_shortened(scores, shortened)
 
 
-def _child_share(blocks: list[list[str]], token_lists: dict[str, list[str]], new_keys: set[str],
-                 everyone_new: bool, threshold: float) -> tuple[KeyScores, set[tuple[str, str]]]:
-    return score_blocks(blocks, new_keys, everyone_new, threshold), shortened_key_pairs(token_lists, new_keys)
+def _from_the_front(units: list[_Unit], claims: mmap.mmap) -> Iterator[_Unit]:
+    """The child's units: from the front, each claimed before it is taken, until the parent's are reached."""
+    taken = 0
+    while taken < _COUNT.unpack_from(claims, _BACK)[0]:
+        taken += 1
+        _COUNT.pack_into(claims, _FRONT, taken)
+        yield units[taken - 1]
+
+
+def _from_the_back(units: list[_Unit], claims: mmap.mmap) -> Iterator[_Unit]:
+    """The parent's units: from the back, each claimed before it is taken, until the child's are reached."""
+    left = len(units)
+    while left > _COUNT.unpack_from(claims, _FRONT)[0]:
+        left -= 1
+        _COUNT.pack_into(claims, _BACK, left)
+        yield units[left]
+
+
+def _child_share(name_blocks: NameBlocks, claims: mmap.mmap, token_lists: dict[str, list[str]],
+                 new_keys: set[str], everyone_new: bool, threshold: float) -> tuple[KeyScores, set[tuple[str, str]]]:
+    shortened = shortened_key_pairs(token_lists, new_keys)
+    blocks = name_blocks.blocks(_from_the_front(name_blocks.units, claims))
+    return score_blocks(blocks, new_keys, everyone_new, threshold), shortened

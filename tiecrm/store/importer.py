@@ -423,14 +423,19 @@ class BatchImport:
         self.uids, self.card_by_uid, self.phone_index, self.email_index = {}, {}, {}, {}
         self.people.clear()
 
-    def record_similar_names(self) -> int:
-        """Record pending 'name' candidates between touched people and everyone; return how many are new."""
+    def record_similar_names(self, meanwhile: Callable[[], None]) -> int:
+        """Record pending 'name' candidates between touched people and everyone; return how many are new.
+
+        `meanwhile` is run once on the way, while a forked process scores names when there is one (see
+        NameGroups.pairs): the index rebuild, which would otherwise come before the whole pass."""
         if not self.touched:
+            meanwhile()
             return 0
         q = self.conn.execute
         if self.name_groups is not None:
-            found = self.name_groups.pairs()
+            found = self.name_groups.pairs(meanwhile=meanwhile)
         else:
+            meanwhile()
             names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if _pairing_name(name)]
             found = similar_name_pairs(names, self.touched)
         pairs = [(a, b, "name", score) for a, b, score in found]
@@ -509,8 +514,7 @@ def _import(
                     progress(done)
         batch.flush()
         batch.release_indexes()
-        batch.rebuild_indexes()
-        possible = batch.record_similar_names()
+        possible = batch.record_similar_names(meanwhile=batch.rebuild_indexes)
         summary = batch.finish(len(problems), possible, problems)
     if progress is not None and done % FLUSH_EVERY:
         progress(done)
