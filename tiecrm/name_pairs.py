@@ -43,6 +43,9 @@ class NameGroups:
         self.weights: dict[str, int] = {}  # token -> people whose key holds it now
         self.new_ids: set[int] = set()
         self._gone: set[str] = set()  # keys nobody has any more (still in their blocks)
+        # One string for each distinct token: names share their words, and at 50,000 people the keys' own
+        # copies of them would take about 10 MB.
+        self._tokens: dict[str, str] = {}
 
     def add_known(self, person_id: int, name: str) -> None:
         """A person stored before this import."""
@@ -97,7 +100,8 @@ class NameGroups:
             tokens = self.token_lists[key]  # one list per key
         else:
             self.ids_by_key[key] = [person_id]
-            self.token_lists[key] = tokens
+            one_string = self._tokens.setdefault
+            tokens = self.token_lists[key] = [one_string(token, token) for token in tokens]
         block_tokens = {token for token in tokens if len(token) >= MIN_BLOCK_TOKEN}
         weights = self.weights
         for token in block_tokens:
