@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import io
 import itertools
 import os
 import threading
@@ -251,3 +252,19 @@ def test_line_endings_are_normalised_on_bytes_as_on_text() -> None:
         for shape in itertools.product(b"\r\na", repeat=size):
             data = bytes(shape)
             assert normalise_newline_bytes(data) == normalise_newlines(data.decode()).encode(), data
+
+
+@pytest.mark.parametrize(("data", "errors"), [
+    # A character cut by the chunk's end, then an ASCII chunk: not UTF-8, whatever the next chunk holds.
+    (b"BEGIN:VC\xc3" + b"ARD\nFN:xx" + b"\xa9\n", None),
+    (b"BEGIN:VC\xc3" + b"ARD\nFN:x\n", None),
+    (b"BEGIN:VC\xc3" + b"\xa9ARD\nFN:x\n", "strict"),  # the same character whole across the cut
+    (b"BEGIN:VC" + b"ARD\nFN:x\n", "strict"),
+    (b"BEGIN:VC" + b"ARD\nFN:\xff\n", None),
+    (codecs.BOM_UTF8 + b"BEGIN:VC" + b"ARD\nFN:\xff\n", "replace"),
+    (codecs.BOM_UTF16_LE + "BEGIN:VCARD\n".encode("utf-16-le"), None),
+])
+def test_the_utf8_check_reads_a_chunk_at_a_time(
+        data: bytes, errors: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(file_cards, "CHUNK", 9)
+    assert file_cards.utf8_errors_of(io.BytesIO(data)) == errors

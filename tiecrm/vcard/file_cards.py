@@ -27,10 +27,12 @@ def utf8_errors_of(file: BinaryIO) -> str | None:
     # Line endings need not be normalised first: they are ASCII, and normalising never joins two bytes of
     # other characters (a `\n` always stays between them).
     decoder = codecs.getincrementaldecoder("utf-8")()
-    decode = decoder.decode
+    decode, pending = decoder.decode, decoder.getstate
     try:
         while chunk := file.read(CHUNK):
-            decode(chunk)
+            # ASCII is UTF-8 (found without decoding), unless it follows a character the last chunk cut.
+            if not chunk.isascii() or pending()[0]:
+                decode(chunk)
         decode(b"", True)
     except UnicodeDecodeError:
         return None
