@@ -223,15 +223,11 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
 
     if not content:
         return None
-    if group_labels:
-        # A group's X-ABLabel, where there is one, wins over the label the parameters give.
-        phone_list = [Phone(v, group_labels.get(g) or t) for v, (g, t) in phones.items()]
-        email_list = [Email(v, group_labels.get(g) or t) for v, g, t in emails.values()]
-        address_list = [Address(v, group_labels.get(g) or t) for v, g, t in addresses]
-    else:
-        phone_list = [Phone(v, t) for v, (_, t) in phones.items()]
-        email_list = [Email(v, t) for v, _, t in emails.values()]
-        address_list = [Address(v, t) for v, _, t in addresses]
+    # A group's X-ABLabel, where there is one, wins over the label the parameters give.
+    phone_list = [Phone(v, group_labels.get(g) or t) for v, (g, t) in phones.items()]
+    email_list = [Email(v, group_labels.get(g) or t) for v, g, t in emails.values()]
+    # Few cards have an address: no comprehension (a function call of its own) for none.
+    address_list = [Address(v, group_labels.get(g) or t) for v, g, t in addresses] if addresses else []
     name = _name(fn, n_value, first_org, email_list, phone_list)
     # Positional, in the order of CardDraft's fields (tests/test_vcard_fast.py holds it): a dataclass takes
     # positional arguments at half the cost of keywords, and this runs once a card.
