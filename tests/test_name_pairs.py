@@ -251,3 +251,18 @@ def test_when_the_forked_child_dies_half_way_the_units_it_took_are_scored_here(m
     monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
     groups = _grouped(3000, 5)
     assert groups.pairs(two_processes=True, meanwhile=lambda: time.sleep(0.5)) == groups.pairs(two_processes=False)
+
+
+def test_tokens_worked_out_elsewhere_group_as_the_names_would() -> None:
+    from tiecrm.store.prepared import NO_NAME, pairing_tokens
+
+    assert pairing_tokens(NO_NAME) == [] and pairing_tokens("") == []
+    assert pairing_tokens("Müller, Jörg") == ["jorg", "muller"]
+    names = [*generated_names(1500, 3), (90_001, NO_NAME), (90_002, "")]
+    by_name, by_tokens = NameGroups(), NameGroups()
+    for person_id, name in names:
+        pairing_name = "" if name == NO_NAME else name
+        by_name.add_new(person_id, pairing_name)
+        by_tokens.add_new(person_id, pairing_name, pairing_tokens(name))
+    assert by_tokens.ids_by_key == by_name.ids_by_key and by_tokens.token_lists == by_name.token_lists
+    assert by_tokens.pairs(two_processes=False) == by_name.pairs(two_processes=False)

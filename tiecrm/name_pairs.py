@@ -51,10 +51,10 @@ class NameGroups:
         """A person stored before this import."""
         self._join(person_id, name)
 
-    def add_new(self, person_id: int, name: str) -> None:
-        """A person this import creates."""
+    def add_new(self, person_id: int, name: str, tokens: list[str] | None = None) -> None:
+        """A person this import creates; `tokens` are the name's (`matching.name_tokens`), if already known."""
         self.new_ids.add(person_id)
-        self._join(person_id, name)
+        self._join(person_id, name, tokens)
 
     def touch(self, person_id: int) -> None:
         """A person this import changed."""
@@ -89,8 +89,9 @@ class NameGroups:
         run_meanwhile()  # no pass to share (no new names), or no second process
         return pairs
 
-    def _join(self, person_id: int, name: str) -> None:
-        tokens = name_tokens(name)
+    def _join(self, person_id: int, name: str, tokens: list[str] | None = None) -> None:
+        if tokens is None:
+            tokens = name_tokens(name)
         if not tokens:
             return  # a name without words pairs with nobody
         key = " ".join(tokens)

@@ -23,7 +23,7 @@ BATCH = 250  # cards a message: large enough that pickling is cheap per card, sm
 #   ("error", traceback text)                   reading failed; nothing more follows
 #   ("done",)
 # A card's hash and spare UID are worked out by the importing process, unless this one is ahead of it (see
-# `send`): then the "cards" fields come with them filled in.
+# `send`): then the "cards" fields come with them filled in, and with the name's tokens.
 
 TAKEN = struct.Struct("q")  # the count of cards the importing process has taken, in memory both processes share
 
@@ -42,7 +42,8 @@ def send(files: list[str], out: BinaryIO, taken: memoryview | None = None) -> No
     `taken`, when given, is memory shared with the importing process, where it counts the cards it has
     taken (`TAKEN`). Which of the two processes is slower depends on the cards and on the store: when the
     importing one has not yet taken the last batch sent by the time the next is ready, it is the slower,
-    and this process works out the next batch's card hashes and spare UIDs itself instead of waiting."""
+    and this process works out the next batch's card hashes, spare UIDs and name tokens itself instead of
+    waiting."""
     # Reading makes many small objects and no reference cycles: a collection midway only costs time.
     gc.disable()
     try:
@@ -70,7 +71,7 @@ def _messages(files: list[str], taken: memoryview | None = None) -> Iterator[tup
                     warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
                 if len(cards) >= batch:
                     if taken is not None and TAKEN.unpack_from(taken)[0] < sent:  # the importer is behind
-                        cards = [with_hash(fields) for fields in cards]
+                        cards = [with_hash(fields, tokens=True) for fields in cards]
                     yield ("cards", cards, warnings)
                     sent += len(cards)
                     cards, warnings, batch = [], [], BATCH

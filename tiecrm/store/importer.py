@@ -274,7 +274,7 @@ class BatchImport:
         self.added += 1
         self.touched.add(person_id)
         if self.name_groups is not None:
-            self.name_groups.add_new(person_id, _pairing_name(person.name))
+            self.name_groups.add_new(person_id, _pairing_name(person.name), card.name_tokens)
         self._add_contacts(person, card, check_match=False)
         # A card without a UID is filed under the person's generated one, so its export re-imports here.
         self._add_card(person_id, card, person_uid)

@@ -8,7 +8,7 @@ import re
 from typing import NamedTuple
 
 from tiecrm.domain import Bucket, CardDraft
-from tiecrm.matching import email_key, phone_digits
+from tiecrm.matching import email_key, name_tokens, phone_digits
 
 NO_NAME = "(no name)"
 _UNSORTED = Bucket.UNSORTED.value
@@ -72,6 +72,9 @@ class PreparedCard(NamedTuple):
     phones: tuple[tuple[str, str, str], ...]  # (stripped value, label, phone_digits)
     emails: tuple[tuple[str, str, str], ...]  # (stripped value, label, email_key)
     addresses: tuple[tuple[str, str], ...]  # (stripped value, label)
+    # The words a person created from this card is paired by in the possible-duplicates pass
+    # (`pairing_tokens`), when the import's reading process worked them out; None otherwise.
+    name_tokens: list[str] | None
 
 
 def prepare_card(draft: CardDraft) -> PreparedCard:
@@ -115,10 +118,21 @@ def prepared_fields(draft: CardDraft) -> tuple:
         tuple(phones),
         tuple(emails),
         tuple([(address.value.strip(), address.label) for address in draft.addresses]),
+        None,  # name_tokens
     )
 
 
-def with_hash(fields: tuple) -> tuple:
-    """Fields from `prepared_fields(draft)` with the card hash and the spare UID filled in."""
+def with_hash(fields: tuple, tokens: bool = False) -> tuple:
+    """Fields from `prepared_fields(draft)` with the card hash and the spare UID filled in, and the name's
+    tokens too when `tokens` (see PreparedCard.name_tokens)."""
     raw, uid = fields[0], fields[4]
+    if tokens:
+        return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *fields[6:-1],
+                pairing_tokens(fields[6]))
     return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *fields[6:])
+
+
+def pairing_tokens(name: str) -> list[str]:
+    """The words a person of this name is paired by on similar names (`matching.name_tokens`): none for one
+    without a name, stored as NO_NAME."""
+    return [] if name == NO_NAME else name_tokens(name)
