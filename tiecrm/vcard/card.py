@@ -228,16 +228,15 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
     email_list = [Email(v, group_labels.get(g) or t) for v, g, t in emails.values()]
     # Few cards have an address: no comprehension (a function call of its own) for none.
     address_list = [Address(v, group_labels.get(g) or t) for v, g, t in addresses] if addresses else []
-    name = _name(fn, n_value, first_org, email_list, phone_list)
+    name = fn or _name_without_fn(n_value, first_org, email_list, phone_list)
     # Positional, in the order of CardDraft's fields (tests/test_vcard_fast.py holds it): a dataclass takes
     # positional arguments at half the cost of keywords, and this runs once a card.
     return CardDraft(name, chunk.raw, source, chunk.line, uid, version, phone_list, email_list, address_list,
                      org, title, birthday, "\n\n".join(notes), photo, photo_type, photo_url, tiecrm, warnings)
 
 
-def _name(fn: str, n_value: str | None, first_org: str, emails: list[Email], phones: list[Phone]) -> str:
-    if fn:
-        return fn
+def _name_without_fn(n_value: str | None, first_org: str, emails: list[Email], phones: list[Phone]) -> str:
+    """The name of a card without FN: from N, else its first organisation, email or phone."""
     if n_value:
         n_parts = [unescape(part).strip() for part in split_escaped(n_value)]
         parts = [n_parts[i] for i in _N_ORDER if i < len(n_parts) and n_parts[i]]
