@@ -242,8 +242,8 @@ def with_shortened(key_scores: KeyScores, shortened: set[tuple[str, str]]) -> Ke
 
 
 def score_blocks(blocks: Iterable[list[str]], new_keys: set[str], everyone_new: bool, threshold: float) -> KeyScores:
-    """(key, key) -> ratio for the pairs of keys in each block (taken one at a time, as they come), at least one of them new, that score at
-    least `threshold` (each pair once, the lower key first)."""
+    """(key, key) -> ratio for the pairs of keys in each block (taken one at a time, as they come), at
+    least one of them new, that score at least `threshold` (each pair once, the lower key first)."""
     key_scores: KeyScores = {}
     extract, ratio = process.extract, fuzz.ratio
     # A ratio of at least `threshold` bounds the length difference: 2 * min / (la + lb) >= t.

@@ -31,9 +31,10 @@ class NameGroups:
     its similar-names pass (`matching.similar_name_pairs`) starts at the scoring once the cards are in.
 
     Reading names into keys and blocks is about two fifths of that pass. Done here, as each person
-    comes, it fills time the import otherwise spends waiting for the next cards. `pairs()` gives what
-    `similar_name_pairs` gives on the final names, with every person created, touched or renamed as new.
-    Only what the pass needs is kept (no name is remembered): at 50,000 people this is about 25 MB.
+    comes (with the name's words already worked out by the import's reading process when it is ahead),
+    it is work taken off the pass that runs after the last card. `pairs()` gives what `similar_name_pairs`
+    gives on the final names, with every person created, touched or renamed as new. Only what the pass
+    needs is kept (no name is remembered, and each distinct word once).
     """
 
     def __init__(self) -> None:
@@ -135,8 +136,8 @@ class NameGroups:
 
 
 # Two counts in memory the parent and its forked child share (an anonymous map survives a fork), each written
-# by one side only: how many blocks the child has taken from the front of the list, and where the blocks the
-# parent has taken from the back begin.
+# by one side only: how many units of blocks the child has taken from the front of the list, and where the
+# units the parent has taken from the back begin.
 _COUNT = struct.Struct("q")
 _FRONT, _BACK = 0, _COUNT.size
 _Unit = tuple[int, Any]  # a unit of NameBlocks
