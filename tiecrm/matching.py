@@ -241,7 +241,8 @@ def with_shortened(key_scores: KeyScores, shortened: set[tuple[str, str]]) -> Ke
     return key_scores
 
 
-def score_blocks(blocks: Iterable[list[str]], new_keys: set[str], everyone_new: bool, threshold: float) -> KeyScores:
+def score_blocks(blocks: Iterable[list[str]], new_keys: set[str], everyone_new: bool,
+                 threshold: float) -> KeyScores:
     """(key, key) -> ratio for the pairs of keys in each block (taken one at a time, as they come), at
     least one of them new, that score at least `threshold` (each pair once, the lower key first)."""
     key_scores: KeyScores = {}
@@ -337,7 +338,8 @@ def _itself(block: list[str]) -> list[list[str]]:
     return [block]
 
 
-def _blocks_of_token(token: str, members: list[str], weight: int, token_lists: dict[str, list[str]]) -> list[list[str]]:
+def _blocks_of_token(token: str, members: list[str], weight: int,
+                     token_lists: dict[str, list[str]]) -> list[list[str]]:
     """The blocks of 2+ keys that the keys holding `token` make: one, or, when over SPLIT_BLOCK people hold
     it (`weight`), those its split gives."""
     if weight <= SPLIT_BLOCK:

@@ -53,7 +53,7 @@ class NameGroups:
         self._join(person_id, name)
 
     def add_new(self, person_id: int, name: str, tokens: list[str] | None = None) -> None:
-        """A person this import creates; `tokens` are the name's (`matching.name_tokens`), if already known."""
+        """A person this import creates; `tokens`: the name's (`matching.name_tokens`), if already known."""
         self.new_ids.add(person_id)
         self._join(person_id, name, tokens)
 
@@ -163,10 +163,12 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
     _COUNT.pack_into(claims, _FRONT, 0)
     _COUNT.pack_into(claims, _BACK, len(units))
     try:
-        theirs = start_forked(_child_share, name_blocks, claims, token_lists, new_keys, everyone_new, threshold)
+        theirs = start_forked(_child_share, name_blocks, claims, token_lists, new_keys, everyone_new,
+                              threshold)
         if meanwhile is not None:
             meanwhile()
-        scores = score_blocks(name_blocks.blocks(_from_the_back(units, claims)), new_keys, everyone_new, threshold)
+        ours = name_blocks.blocks(_from_the_back(units, claims))
+        scores = score_blocks(ours, new_keys, everyone_new, threshold)
         try:
             their_scores, shortened = theirs()
         except RuntimeError:  # the child died (killed, out of memory): what it took is scored here instead
@@ -198,7 +200,8 @@ def _from_the_back(units: list[_Unit], claims: mmap.mmap) -> Iterator[_Unit]:
 
 
 def _child_share(name_blocks: NameBlocks, claims: mmap.mmap, token_lists: dict[str, list[str]],
-                 new_keys: set[str], everyone_new: bool, threshold: float) -> tuple[KeyScores, set[tuple[str, str]]]:
+                 new_keys: set[str], everyone_new: bool,
+                 threshold: float) -> tuple[KeyScores, set[tuple[str, str]]]:
     shortened = shortened_key_pairs(token_lists, new_keys)
     blocks = name_blocks.blocks(_from_the_front(name_blocks.units, claims))
     return score_blocks(blocks, new_keys, everyone_new, threshold), shortened
