@@ -103,3 +103,31 @@ def test_a_very_common_token_does_not_hide_near_equal_names() -> None:
 def test_a_different_first_name_with_the_same_surname_is_not_a_candidate() -> None:
     names = [(1, "Priya Sharma"), (2, "Pooja Sharma"), (3, "Priya Sharma")]
     assert similar_name_pairs(names, new_ids={2, 3}) == [(1, 3, 100.0)]
+
+
+def test_phone_digits_reads_ascii_numbers_as_the_general_rule_does() -> None:
+    import random
+    import re
+
+    from tiecrm.matching import phone_digits
+
+    table = str.maketrans("", "", " ()-.+/\t\u00a0")
+
+    def general(value: str) -> str:  # the rule for any text, without the ASCII shortcut
+        text = value.strip().replace("(0)", "")
+        digits = text.translate(table)
+        if not (digits.isascii() and digits.isdigit()):
+            if text[:4].lower() == "tel:":
+                text = text[4:]
+            text = re.split(r"(?:ext\.?|extension|[,;xXpPwW#])", text, maxsplit=1, flags=re.IGNORECASE)[0]
+            digits = re.sub(r"\D+", "", text)
+        if digits.startswith("00"):
+            return digits[2:]
+        return digits[1:] if digits.startswith("0") else digits
+
+    alphabet = "0123456789 ()-.+/\t\u00a0xXpPwW#;,extEXT:tel\u0660\u0661"
+    rnd = random.Random(11)
+    samples = ["+44 (0)20 7946 0000", "tel:+1-555-0100", "0049 30 1234567 ext 12", "(030) 123-4567"]
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 18))) for _ in range(20_000)]
+    assert [phone_digits(s) for s in samples] == [general(s) for s in samples]
+    assert phone_digits("+44 (0)20 7946 0000") == "442079460000"

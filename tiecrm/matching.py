@@ -27,6 +27,7 @@ MAX_COUNTRY_CODE_DIGITS = 3
 
 # The punctuation phone numbers are usually written with; removing it leaves only digits in most cases.
 _FORMATTING = str.maketrans("", "", " ()-.+/\t\u00a0")
+_ASCII_FORMATTING = b" ()-.+/\t"  # the same, as bytes.translate deletes them from ASCII text
 
 
 def phone_digits(value: str) -> str:
@@ -34,7 +35,12 @@ def phone_digits(value: str) -> str:
     text = value.strip()
     if "(0)" in text:
         text = text.replace("(0)", "")  # "+44 (0)20 ...": the trunk 0 shown for national callers
-    digits = text.translate(_FORMATTING)
+    if text.isascii():
+        # bytes.translate deletes in one C loop; str.translate looks every character up in a dict and,
+        # for each one not there (every digit), raises and catches a LookupError inside.
+        digits = text.encode("ascii").translate(None, _ASCII_FORMATTING).decode("ascii")
+    else:
+        digits = text.translate(_FORMATTING)
     if not (digits.isascii() and digits.isdigit()):  # letters, an extension, a tel: URI...
         if text[:4].lower() == "tel:":
             text = text[4:]
