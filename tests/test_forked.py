@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tiecrm.forked import fork_is_safe, start_forked
+from tiecrm.forked import SharedCounts, fork_is_safe, start_forked
 
 pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and fork_is_safe()), reason="needs a safe fork")
 
@@ -61,3 +61,25 @@ def test_an_open_transaction_here_survives_the_child(tmp_path: Path) -> None:
     assert check.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]
     assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     check.close()
+
+
+def test_shared_counts_written_by_the_child_are_read_here_and_the_other_way() -> None:
+    import time
+
+    counts = SharedCounts(7, 0)
+
+    def count_up() -> int:
+        deadline = time.monotonic() + 10
+        while counts[0] != 8 and time.monotonic() < deadline:  # written here after the fork
+            time.sleep(0.001)
+        counts[1] = 123_456_789_012
+        return counts[0]
+
+    try:
+        assert (counts[0], counts[1]) == (7, 0)
+        result = start_forked(count_up)
+        counts[0] = 8
+        assert result() == 8
+        assert counts[1] == 123_456_789_012
+    finally:
+        counts.close()

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from tests.test_similar_names import generated_names
-from tiecrm.matching import SHORTENED_SCORE, SPLIT_BLOCK, similar_name_pairs
+from tiecrm.matching import SHORTENED_SCORE, similar_name_pairs
 from tiecrm.name_pairs import NameGroups
 
 
@@ -254,15 +254,14 @@ def test_when_the_forked_child_dies_half_way_the_units_it_took_are_scored_here(m
 
 
 def test_tokens_worked_out_elsewhere_group_as_the_names_would() -> None:
-    from tiecrm.store.prepared import NO_NAME, pairing_tokens
+    from tiecrm.store.prepared import NO_NAME, pairing_name, pairing_tokens
 
     assert pairing_tokens(NO_NAME) == [] and pairing_tokens("") == []
     assert pairing_tokens("Müller, Jörg") == ["jorg", "muller"]
     names = [*generated_names(1500, 3), (90_001, NO_NAME), (90_002, "")]
     by_name, by_tokens = NameGroups(), NameGroups()
     for person_id, name in names:
-        pairing_name = "" if name == NO_NAME else name
-        by_name.add_new(person_id, pairing_name)
-        by_tokens.add_new(person_id, pairing_name, pairing_tokens(name))
+        by_name.add_new(person_id, pairing_name(name))
+        by_tokens.add_new(person_id, pairing_name(name), pairing_tokens(name))
     assert by_tokens.ids_by_key == by_name.ids_by_key and by_tokens.token_lists == by_name.token_lists
     assert by_tokens.pairs(two_processes=False) == by_name.pairs(two_processes=False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -88,3 +90,25 @@ def start_forked(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
         return message[1]
 
     return result
+
+
+class SharedCounts:
+    """Whole numbers in memory this process shares with the children it forks after making them (an
+    anonymous map survives a fork), so either side sees at once how far the other has come. A count read
+    while the other side writes it is its old value or its new one: let each be written by one side only."""
+
+    _SLOT = struct.Struct("q")
+
+    def __init__(self, *values: int) -> None:
+        self._map = mmap.mmap(-1, self._SLOT.size * len(values))
+        for index, value in enumerate(values):
+            self[index] = value
+
+    def __getitem__(self, index: int) -> int:
+        return self._SLOT.unpack_from(self._map, index * self._SLOT.size)[0]
+
+    def __setitem__(self, index: int, value: int) -> None:
+        self._SLOT.pack_into(self._map, index * self._SLOT.size, value)
+
+    def close(self) -> None:
+        self._map.close()

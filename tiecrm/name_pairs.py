@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import mmap
-import struct
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tiecrm.forked import fork_is_safe, start_forked
+from tiecrm.forked import SharedCounts, fork_is_safe, start_forked
 from tiecrm.matching import (
     MIN_BLOCK_TOKEN,
     KeyScores,
@@ -135,11 +133,10 @@ class NameGroups:
             self.weights[token] -= 1
 
 
-# Two counts in memory the parent and its forked child share (an anonymous map survives a fork), each written
-# by one side only: how many units of blocks the child has taken from the front of the list, and where the
-# units the parent has taken from the back begin.
-_COUNT = struct.Struct("q")
-_FRONT, _BACK = 0, _COUNT.size
+# The two counts the parent and its forked child share, each written by one side only: how many units of
+# blocks the child has taken from the front of the list, and where the units the parent has taken from the
+# back begin.
+_FRONT, _BACK = 0, 1
 _Unit = tuple[int, Any]  # a unit of NameBlocks
 
 
@@ -159,9 +156,7 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
         if meanwhile is not None:
             meanwhile()
         return score_key_pairs(name_blocks, token_lists, new_keys, everyone_new, threshold)
-    claims = mmap.mmap(-1, 2 * _COUNT.size)
-    _COUNT.pack_into(claims, _FRONT, 0)
-    _COUNT.pack_into(claims, _BACK, len(units))
+    claims = SharedCounts(0, len(units))  # _FRONT, _BACK
     try:
         theirs = start_forked(_child_share, name_blocks, claims, token_lists, new_keys, everyone_new,
                               threshold)
@@ -172,7 +167,7 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
         try:
             their_scores, shortened = theirs()
         except RuntimeError:  # the child died (killed, out of memory): what it took is scored here instead
-            left = _COUNT.unpack_from(claims, _BACK)[0]
+            left = claims[_BACK]
             their_scores = score_blocks(name_blocks.blocks(units[:left]), new_keys, everyone_new, threshold)
             shortened = shortened_key_pairs(token_lists, new_keys)
     finally:
@@ -181,25 +176,25 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
     return with_shortened(scores, shortened)
 
 
-def _from_the_front(units: list[_Unit], claims: mmap.mmap) -> Iterator[_Unit]:
+def _from_the_front(units: list[_Unit], claims: SharedCounts) -> Iterator[_Unit]:
     """The child's units: from the front, each claimed before it is taken, until the parent's are reached."""
     taken = 0
-    while taken < _COUNT.unpack_from(claims, _BACK)[0]:
+    while taken < claims[_BACK]:
         taken += 1
-        _COUNT.pack_into(claims, _FRONT, taken)
+        claims[_FRONT] = taken
         yield units[taken - 1]
 
 
-def _from_the_back(units: list[_Unit], claims: mmap.mmap) -> Iterator[_Unit]:
+def _from_the_back(units: list[_Unit], claims: SharedCounts) -> Iterator[_Unit]:
     """The parent's units: from the back, each claimed before it is taken, until the child's are reached."""
     left = len(units)
-    while left > _COUNT.unpack_from(claims, _FRONT)[0]:
+    while left > claims[_FRONT]:
         left -= 1
-        _COUNT.pack_into(claims, _BACK, left)
+        claims[_BACK] = left
         yield units[left]
 
 
-def _child_share(name_blocks: NameBlocks, claims: mmap.mmap, token_lists: dict[str, list[str]],
+def _child_share(name_blocks: NameBlocks, claims: SharedCounts, token_lists: dict[str, list[str]],
                  new_keys: set[str], everyone_new: bool,
                  threshold: float) -> tuple[KeyScores, set[tuple[str, str]]]:
     shortened = shortened_key_pairs(token_lists, new_keys)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mmap
 import os
 import pickle
 import signal
@@ -14,8 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, Self
 
 from tiecrm.domain import CardProblem
-from tiecrm.forked import fork_is_safe, fork_writing
-from tiecrm.store.card_reader import TAKEN
+from tiecrm.forked import SharedCounts, fork_is_safe, fork_writing
 from tiecrm.store.prepared import PreparedCard, with_hash
 from tiecrm.vcard.reader import UnreadablePathError
 
@@ -61,11 +59,11 @@ class CardFeed:
         # The child's stderr, read only if it dies: a file never fills up and blocks it as a pipe could.
         self._errors: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self.forked = fork_is_safe() if fork is None else fork
-        # Where this process counts the cards it has taken, for a forked child to read (an anonymous map
-        # is shared across a fork); a new program's reader has none and leaves every hash to this process.
-        self._taken: mmap.mmap | None = None
+        # Where this process counts the cards it has taken, for a forked child to read; a new program's
+        # reader has none and leaves every hash to this process.
+        self._taken: SharedCounts | None = None
         if self.forked:
-            self._taken = mmap.mmap(-1, TAKEN.size)
+            self._taken = SharedCounts(0)
             self._pid, self._stdout = self._fork()
             self._process: subprocess.Popen | None = None
         else:
@@ -122,7 +120,7 @@ class CardFeed:
         # Messages: see tiecrm.store.card_reader.
         stdout = self._stdout
         load, make = pickle.load, PreparedCard._make
-        taken, count_taken = self._taken, TAKEN.pack_into
+        taken = self._taken
         while True:
             try:
                 message = load(stdout)
@@ -135,15 +133,15 @@ class CardFeed:
                     self.warnings.extend(warning_problem(*warning) for warning in warnings)
                 self.count += len(cards)
                 if taken is not None:
-                    count_taken(taken, 0, self.count)
+                    taken[0] = self.count
                 if cards and cards[0][1] is not None:  # the reading process, being ahead, worked them out
                     self.hashed_there += len(cards)
                     for fields in cards:
                         yield make(fields)
                     continue
                 for fields in cards:
-                    # The card hash and the spare UID are worked out here, in time this process would
-                    # otherwise spend waiting for cards (see card_reader.send).
+                    # The reading process was not ahead: the card hash and the spare UID are worked out here
+                    # (see card_reader.send).
                     yield make(with_hash(fields))
             elif kind == "problems":
                 self.problems.extend(CardProblem(*problem) for problem in message[1])

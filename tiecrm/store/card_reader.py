@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 import pickle
-import struct
 import sys
 import traceback
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from tiecrm.forked import SharedCounts
 from tiecrm.store.prepared import prepared_fields, with_hash
 from tiecrm.vcard.reader import UnreadablePathError, stream_vcard_file
 
@@ -25,8 +25,6 @@ BATCH = 250  # cards a message: large enough that pickling is cheap per card, sm
 # A card's hash and spare UID are worked out by the importing process, unless this one is ahead of it (see
 # `send`): then the "cards" fields come with them filled in, and with the name's tokens.
 
-TAKEN = struct.Struct("q")  # the count of cards the importing process has taken, in memory both processes share
-
 
 def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None:
     """The child's side when started as a new program: read the pickled file list from `requests`,
@@ -36,11 +34,11 @@ def serve(requests: BinaryIO | None = None, out: BinaryIO | None = None) -> None
     send(files, out or sys.stdout.buffer)
 
 
-def send(files: list[str], out: BinaryIO, taken: memoryview | None = None) -> None:
+def send(files: list[str], out: BinaryIO, taken: SharedCounts | None = None) -> None:
     """Read `files` and write their messages to `out` until done or until nobody reads them.
 
-    `taken`, when given, is memory shared with the importing process, where it counts the cards it has
-    taken (`TAKEN`). Which of the two processes is slower depends on the cards and on the store: when the
+    `taken`, when given, is shared with the importing process, which counts in `taken[0]` the cards it has
+    taken. Which of the two processes is slower depends on the cards and on the store: when the
     importing one has not yet taken the last batch sent by the time the next is ready, it is the slower,
     and this process works out the next batch's card hashes, spare UIDs and name tokens itself instead of
     waiting."""
@@ -55,7 +53,7 @@ def send(files: list[str], out: BinaryIO, taken: memoryview | None = None) -> No
     out.flush()
 
 
-def _messages(files: list[str], taken: memoryview | None = None) -> Iterator[tuple]:
+def _messages(files: list[str], taken: SharedCounts | None = None) -> Iterator[tuple]:
     """The messages for `files`; `taken` as for `send`."""
     sent = 0
     try:
@@ -70,7 +68,7 @@ def _messages(files: list[str], taken: memoryview | None = None) -> Iterator[tup
                 if draft.warnings:
                     warnings.extend((draft.source, draft.line, warning) for warning in draft.warnings)
                 if len(cards) >= batch:
-                    if taken is not None and TAKEN.unpack_from(taken)[0] < sent:  # the importer is behind
+                    if taken is not None and taken[0] < sent:  # the importing process is behind
                         cards = [with_hash(fields, tokens=True) for fields in cards]
                     yield ("cards", cards, warnings)
                     sent += len(cards)

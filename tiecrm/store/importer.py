@@ -12,7 +12,15 @@ import peewee
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
 from tiecrm.name_pairs import NameGroups
-from tiecrm.store.prepared import NO_NAME, PreparedCard, card_hash, draft_bucket, new_uid, prepare_card
+from tiecrm.store.prepared import (
+    NO_NAME,
+    PreparedCard,
+    card_hash,
+    draft_bucket,
+    new_uid,
+    pairing_name,
+    prepare_card,
+)
 
 __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_drafts", "new_uid"]
 
@@ -23,11 +31,6 @@ FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs litt
 # person_uid is unique: the batch never gives two people one UID (every UID it has seen is in `uids`), and
 # were it to, building the index again would fail and roll the whole batch back.
 REBUILT_INDEXES = ("card_hash", "card_uid", "phone_key", "email_key", "person_uid")
-
-
-def _pairing_name(name: str) -> str:
-    """The name a person is paired by on similar names: none ("") for one stored as NO_NAME."""
-    return "" if name == NO_NAME else name
 
 
 def _index_add(index: dict, key: str, entry: object) -> None:
@@ -134,13 +137,13 @@ class BatchImport:
         self.next_person_id = (q("SELECT MAX(id) FROM person").fetchone()[0] or 0) + 1
         self.next_card_id = (q("SELECT MAX(id) FROM card").fetchone()[0] or 0) + 1
         # A batch at least as large as the store (a first import, a second phone's whole book) groups
-        # its names person by person, in the time spent waiting for the next cards; a few cards into a
-        # large store leave the names to the pass at the end, which only blocks on their words.
+        # its names person by person as the cards come, which takes that work off the pass after the last
+        # card; a few cards into a large store leave the names to that pass, which only blocks on their words.
         stored = q("SELECT COUNT(*) FROM person").fetchone()[0]
         if self.expected_cards >= FEW_CARDS and stored <= self.expected_cards:
             self.name_groups = NameGroups()
             for person_id, name in q("SELECT id, name FROM person"):
-                self.name_groups.add_known(person_id, _pairing_name(name))
+                self.name_groups.add_known(person_id, pairing_name(name))
             self._set_aside_indexes()
 
     def _set_aside_indexes(self) -> None:
@@ -274,7 +277,7 @@ class BatchImport:
         self.added += 1
         self.touched.add(person_id)
         if self.name_groups is not None:
-            self.name_groups.add_new(person_id, _pairing_name(person.name), card.name_tokens)
+            self.name_groups.add_new(person_id, pairing_name(person.name), card.name_tokens)
         self._add_contacts(person, card, check_match=False)
         # A card without a UID is filed under the person's generated one, so its export re-imports here.
         self._add_card(person_id, card, person_uid)
@@ -313,7 +316,7 @@ class BatchImport:
 
     def _set(self, person: _Person, attr: str, value: str) -> None:
         if attr == "name" and self.name_groups is not None:
-            self.name_groups.rename(person.id, _pairing_name(person.name), _pairing_name(value))
+            self.name_groups.rename(person.id, pairing_name(person.name), pairing_name(value))
         setattr(person, attr, value)
         if person.new_row is not None:
             column = {"name": 2, "org": 3, "title": 4, "birthday": 5, "note": 6}[attr]
@@ -436,7 +439,7 @@ class BatchImport:
             found = self.name_groups.pairs(meanwhile=meanwhile)
         else:
             meanwhile()
-            names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if _pairing_name(name)]
+            names = [(pid, name) for pid, name in q("SELECT id, name FROM person") if pairing_name(name)]
             found = similar_name_pairs(names, self.touched)
         pairs = [(a, b, "name", score) for a, b, score in found]
         pairs += [(min(a, b), max(a, b), reason, 100.0) for a, b, reason in self.contact_pairs]

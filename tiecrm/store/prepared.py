@@ -84,8 +84,8 @@ def prepare_card(draft: CardDraft) -> PreparedCard:
 
 def prepared_fields(draft: CardDraft) -> tuple:
     """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes,
-    but for `digest` and `spare_uid`, left None for `with_hash` (the import's reading process leaves them
-    to the importing one, which waits for it)."""
+    but for `digest`, `spare_uid` and `name_tokens`, left None for `with_hash` (the import's reading
+    process fills them in only when the importing process is behind: see card_reader.send)."""
     name = draft.name.strip()
     named_after_contact = name == NO_NAME
     phones: list[tuple[str, str, str]] = []
@@ -126,13 +126,15 @@ def with_hash(fields: tuple, tokens: bool = False) -> tuple:
     """Fields from `prepared_fields(draft)` with the card hash and the spare UID filled in, and the name's
     tokens too when `tokens` (see PreparedCard.name_tokens)."""
     raw, uid = fields[0], fields[4]
-    if tokens:
-        return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *fields[6:-1],
-                pairing_tokens(fields[6]))
-    return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *fields[6:])
+    rest = (*fields[6:-1], pairing_tokens(fields[6])) if tokens else fields[6:]
+    return (raw, card_hash(raw), fields[2], fields[3], uid, None if uid else new_uid(), *rest)
+
+
+def pairing_name(name: str) -> str:
+    """The name a person is paired by on similar names: none ("") for one stored as NO_NAME."""
+    return "" if name == NO_NAME else name
 
 
 def pairing_tokens(name: str) -> list[str]:
-    """The words a person of this name is paired by on similar names (`matching.name_tokens`): none for one
-    without a name, stored as NO_NAME."""
-    return [] if name == NO_NAME else name_tokens(name)
+    """The words of `pairing_name(name)` (`matching.name_tokens`)."""
+    return name_tokens(pairing_name(name))
