@@ -624,29 +624,40 @@ def test_opening_the_app_loads_neither_peewee_nor_the_domains_details():
 @pytest.mark.parametrize("width", [140, 81, 40, 24])
 @pytest.mark.parametrize("suffix", ["", "demo", "a title far too long to fit between the icon and the clock"])
 async def test_the_first_frames_header_is_the_header_drawn_by_one_widget(width, suffix):
-    from textual.app import App
     from textual.widgets import Header
 
     from tiecrm.ui.screens.people import HeaderStandIn
 
-    class OneLine(App[None]):
-        def __init__(self, widget) -> None:
-            super().__init__()
-            self.widget = widget
-            if suffix:
-                self.title = f"tiecrm · {suffix}"
-
-        def compose(self):
-            yield self.widget
-
     lines = []
     for widget in (Header(), HeaderStandIn()):
-        app = OneLine(widget)
+        app = _alone(widget, title=f"tiecrm · {suffix}" if suffix else "")
         async with app.run_test(size=(width, 3)) as pilot:
             await pilot.pause()
             await pilot.pause()
             lines.append(_cells(app.screen._compositor.render_strips()[0]))
     assert lines[0] == lines[1]
+
+
+def _alone(widget, title: str = "", app_css: bool = False, command_palette: bool = True):
+    """An app showing `widget` alone (with tiecrm's stylesheet when `app_css`), to compare how two widgets
+    that should look the same draw."""
+    from pathlib import Path
+
+    from textual.app import App
+
+    import tiecrm.ui.app
+
+    class Alone(App[None]):
+        CSS_PATH = Path(tiecrm.ui.app.__file__).parent / TieCrmApp.CSS_PATH if app_css else None
+        ENABLE_COMMAND_PALETTE = command_palette
+
+        def compose(self):
+            yield widget
+
+    app = Alone()
+    if title:
+        app.title = title
+    return app
 
 
 def _cells(strip) -> list[tuple]:
@@ -692,24 +703,13 @@ async def test_the_first_frame_has_stand_ins_and_the_settled_screen_the_header_a
 
 
 async def test_the_first_frames_footer_is_the_footer_with_no_keys_yet():
-    from textual.app import App
     from textual.widgets import Footer
 
     from tiecrm.ui.screens.people import FooterStandIn
 
-    class OneLine(App[None]):
-        ENABLE_COMMAND_PALETTE = False
-
-        def __init__(self, widget) -> None:
-            super().__init__()
-            self.widget = widget
-
-        def compose(self):
-            yield self.widget
-
     lines = []
     for widget in (Footer(), FooterStandIn()):
-        app = OneLine(widget)
+        app = _alone(widget, command_palette=False)
         async with app.run_test(size=(80, 3)) as pilot:
             await pilot.pause()
             lines.append(_cells(app.screen._compositor.render_strips()[-1]))
@@ -754,28 +754,14 @@ async def test_the_people_screens_blank_containers_draw_what_their_styles_would(
 
 @pytest.mark.parametrize("width", [140, 80])
 async def test_the_first_frames_detail_pane_is_the_empty_pane(width):
-    from pathlib import Path
-
-    from textual.app import App
     from textual.containers import VerticalScroll
     from textual.widgets import Static
 
-    import tiecrm.ui.app
     from tiecrm.ui.screens.people import PaneStandIn
-
-    class OnePane(App[None]):
-        CSS_PATH = Path(tiecrm.ui.app.__file__).parent / TieCrmApp.CSS_PATH
-
-        def __init__(self, widget) -> None:
-            super().__init__()
-            self.widget = widget
-
-        def compose(self):
-            yield self.widget
 
     screens = []
     for widget in (VerticalScroll(Static(id="person-details"), id="person-pane"), PaneStandIn(id="person-pane")):
-        app = OnePane(widget)
+        app = _alone(widget, app_css=True)
         async with app.run_test(size=(width, 12)) as pilot:
             await pilot.pause()
             screens.append([_cells(line) for line in app.screen._compositor.render_strips()])
@@ -784,21 +770,11 @@ async def test_the_first_frames_detail_pane_is_the_empty_pane(width):
 
 
 async def test_the_stand_in_pane_draws_any_part_of_itself_as_its_styles_would():
-    from pathlib import Path
-
-    from textual.app import App
     from textual.geometry import Region
 
-    import tiecrm.ui.app
     from tiecrm.ui.screens.people import PaneStandIn
 
-    class OnePane(App[None]):
-        CSS_PATH = Path(tiecrm.ui.app.__file__).parent / TieCrmApp.CSS_PATH
-
-        def compose(self):
-            yield PaneStandIn(id="person-pane")
-
-    app = OnePane()
+    app = _alone(PaneStandIn(id="person-pane"), app_css=True)
     async with app.run_test(size=(90, 20)) as pilot:
         await pilot.pause()
         pane = app.screen.query_one(PaneStandIn)
