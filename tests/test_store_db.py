@@ -162,16 +162,20 @@ def test_opening_for_reading_leaves_new_old_and_broken_files_to_init_db(tmp_path
     reader.close()
 
 
-def test_reading_an_older_file_migrates_it_as_opening_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("open_repo", "names"), [
+    (Repository.for_reading, lambda repo: [p.name for p in repo.list_people()]),  # a command that reads
+    (Repository.reading_first, lambda repo: [p.name for p in repo.list_rows()]),  # the app
+], ids=["for_reading", "reading_first"])
+def test_reading_an_older_file_migrates_it_as_opening_does(tmp_path: Path, open_repo, names) -> None:
     from tests.test_store_migrations import build_v1_file
     from tiecrm.store.migrations import CURRENT_VERSION, schema_version
 
     path = tmp_path / "v1.db"
     build_v1_file(path)
-    repo = Repository.for_reading(path)
+    repo = open_repo(path)
     try:
         assert schema_version(repo.db) == CURRENT_VERSION
-        assert [p.name for p in repo.list_people()] == ["Asha Rao"]
+        assert names(repo) == ["Asha Rao"]
     finally:
         repo.close()
 
@@ -212,19 +216,5 @@ def test_the_apps_repository_opens_peewee_for_a_read_from_another_thread(db_path
         sam = next(p.id for p in first_page if p.name == "Sam Okafor")
         repo.move(sam, Bucket.INNER, 0)
         assert repo.list_rows(Bucket.INNER, limit=1)[0].name == "Sam Okafor"
-    finally:
-        repo.close()
-
-
-def test_the_apps_repository_migrates_an_older_file_as_opening_does(tmp_path: Path) -> None:
-    from tests.test_store_migrations import build_v1_file
-    from tiecrm.store.migrations import CURRENT_VERSION, schema_version
-
-    path = tmp_path / "v1.db"
-    build_v1_file(path)
-    repo = Repository.reading_first(path)
-    try:
-        assert schema_version(repo.db) == CURRENT_VERSION
-        assert [p.name for p in repo.list_rows()] == ["Asha Rao"]
     finally:
         repo.close()
