@@ -91,3 +91,35 @@ def test_a_batch_that_fails_half_way_gets_its_indexes_back(tmp_path: Path, fixed
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*) FROM person").fetchone() == (0,)
     conn.close()
+
+
+@pytest.mark.parametrize(("stored", "batch", "enlarged"), [(0, 1500, False), (1500, 1000, True)])
+def test_the_page_cache_is_enlarged_only_while_a_batch_writes_into_kept_indexes(
+        tmp_path: Path, fixed_now, stored: int, batch: int, enlarged: bool) -> None:
+    """A batch into a larger store keeps its indexes and gets IMPORT_CACHE_KIB of page cache while it
+    writes; a batch that sets them aside keeps the connection's cache (a larger one would only be memory).
+    Either way the connection's own size is back afterwards."""
+    db = tmp_path / "crm.db"
+    repo = Repository(db, now=lambda: fixed_now)
+    if stored:
+        repo.import_drafts(read_vcard_bytes(generate_phone_export(stored, seed=14)).drafts)
+    conn = repo.db.connection()
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[int] = []
+    flush = importer.BatchImport.flush
+
+    def watched(self) -> None:
+        seen.append(self.conn.execute("PRAGMA cache_size").fetchone()[0])
+        flush(self)
+
+    try:
+        importer.BatchImport.flush = watched
+        assert repo.import_drafts(read_vcard_bytes(generate_phone_export(batch, seed=15)).drafts).added > 0
+    finally:
+        importer.BatchImport.flush = flush
+    try:
+        assert seen and set(seen) == ({-importer.IMPORT_CACHE_KIB} if enlarged else {before})
+        assert before != -importer.IMPORT_CACHE_KIB
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    finally:
+        repo.close()

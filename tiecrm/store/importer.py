@@ -25,7 +25,7 @@ from tiecrm.store.prepared import (
 __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_drafts", "new_uid"]
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
-IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache during an import
+IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache while a batch writes into kept indexes
 FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
 # Indexes whose entries land at random places: a large batch into a small store builds them afterwards.
 # person_uid is unique: the batch never gives two people one UID (every UID it has seen is in `uids`), and
@@ -145,6 +145,13 @@ class BatchImport:
             for person_id, name in q("SELECT id, name FROM person"):
                 self.name_groups.add_known(person_id, pairing_name(name))
             self._set_aside_indexes()
+        else:
+            # The UID and card-hash indexes take this batch's entries at random places: with SQLite's
+            # default 2 MB of page cache, a batch into a large store writes the same index pages out again
+            # and again. (With the indexes set aside the default serves as well, and at 50,000 cards the
+            # larger cache would be 10 MB more memory, counted again in the process the similar-names
+            # pass forks.)
+            q(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
 
     def _set_aside_indexes(self) -> None:
         """Drop the indexes a large batch would write at random places (hashes, phone and email keys, card
@@ -487,10 +494,7 @@ def import_drafts(
     similar names as it goes.
     """
     conn = db.connection()
-    cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
-    # The UID and card-hash indexes take inserts at random places; with SQLite's default 2 MB of page
-    # cache a large import writes the same index pages out again and again.
-    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]  # the batch may enlarge it (_load_indexes)
     try:
         return _import(db, drafts, problems, source, now_text, progress)
     finally:
