@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 
 import pytest
 
@@ -148,8 +150,8 @@ def test_scoring_half_the_blocks_in_a_forked_process_gives_the_same_pairs(seed: 
     if not fork_is_safe():
         pytest.skip("needs a safe fork")
     started: list[int] = []
-    start = name_pairs.start_forked
-    monkeypatch.setattr(name_pairs, "start_forked", lambda *args: started.append(1) or start(*args))
+    fork = name_pairs.ForkedCall
+    monkeypatch.setattr(name_pairs, "ForkedCall", lambda *args: started.append(1) or fork(*args))
     monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
     names = generated_names(3000, seed)
     groups = NameGroups()
@@ -173,8 +175,7 @@ def test_when_the_forked_child_dies_its_share_is_scored_here(monkeypatch) -> Non
 
         os._exit(9)
 
-    start = name_pairs.start_forked
-    monkeypatch.setattr(name_pairs, "start_forked", lambda work, *args: start(dies, *args))
+    monkeypatch.setattr(name_pairs, "_child_share", dies)
     monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
     groups = NameGroups()
     for person_id, name in generated_names(2000, 9):
@@ -182,8 +183,8 @@ def test_when_the_forked_child_dies_its_share_is_scored_here(monkeypatch) -> Non
     assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
 
 
-def _grouped(count: int, seed: int) -> NameGroups:
-    groups = NameGroups()
+def _grouped(count: int, seed: int, fork_now: bool = False) -> NameGroups:
+    groups = NameGroups(fork_now=fork_now)
     names = generated_names(count, seed)
     for person_id, name in names[: count // 4]:
         groups.add_known(person_id, name)
@@ -240,14 +241,13 @@ def test_when_the_forked_child_dies_half_way_the_units_it_took_are_scored_here(m
     if not fork_is_safe():
         pytest.skip("needs a safe fork")
 
-    def dies_half_way(name_blocks, claims, *_rest):
+    def dies_half_way(claims, name_blocks, *_rest):
         units = name_pairs._from_the_front(name_blocks.units, claims)
         for _ in range(len(name_blocks.units) // 2):
             next(units)
         os._exit(9)
 
-    start = name_pairs.start_forked
-    monkeypatch.setattr(name_pairs, "start_forked", lambda work, *args: start(dies_half_way, *args))
+    monkeypatch.setattr(name_pairs, "_child_share", dies_half_way)
     monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
     groups = _grouped(3000, 5)
     assert groups.pairs(two_processes=True, meanwhile=lambda: time.sleep(0.5)) == groups.pairs(two_processes=False)
@@ -265,3 +265,42 @@ def test_tokens_worked_out_elsewhere_group_as_the_names_would() -> None:
         by_tokens.add_new(person_id, pairing_name(name), pairing_tokens(name))
     assert by_tokens.ids_by_key == by_name.ids_by_key and by_tokens.token_lists == by_name.token_lists
     assert by_tokens.pairs(two_processes=False) == by_name.pairs(two_processes=False)
+
+
+def _children() -> set[int]:
+    with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as children:
+        return {int(pid) for pid in children.read().split()}
+
+
+def test_a_helper_forked_before_the_names_come_shares_the_pass_and_is_gone_after(monkeypatch) -> None:
+    """NameGroups(fork_now=True) forks the process that will share the pass at once, and sends it the
+    names when the pass comes; the pairs are those of one process, and the helper is waited for."""
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+
+    if not fork_is_safe() or not sys.platform.startswith("linux"):
+        pytest.skip("needs a safe fork and /proc")
+    monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0)
+    before = _children()
+    groups = _grouped(3000, 7, fork_now=True)
+    helpers = _children() - before
+    assert len(helpers) == 1, "forked as the groups were made"
+    assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
+    assert _children() == before, "the helper was waited for"
+
+
+@pytest.mark.parametrize("pass_size", ["too small to share", "none"])
+def test_a_helper_the_pass_does_not_use_is_let_go(pass_size: str, monkeypatch) -> None:
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+
+    if not fork_is_safe() or not sys.platform.startswith("linux"):
+        pytest.skip("needs a safe fork and /proc")
+    before = _children()
+    groups = _grouped(300, 3, fork_now=True)
+    assert len(_children() - before) == 1
+    if pass_size == "none":
+        groups.close()  # an import that failed before its pass
+    else:
+        assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
+    assert _children() == before

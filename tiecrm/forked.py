@@ -5,6 +5,7 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import signal
 import struct
 import sys
 import threading
@@ -67,29 +68,112 @@ def start_forked(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     Raises (from the returned function):
         RuntimeError: the child failed; its exception's text says why.
     """
+    return ForkedCall(work, *args).send()
 
-    def answer(out: BinaryIO) -> None:
+
+class ForkedCall:
+    """A child forked now that waits to run `work(*inherited, *args)` until `send(*args)`, so that a call
+    whose arguments are made later runs in a copy of this process as small as it is now.
+
+    A child forked from a large process shares its pages only until either side writes to them, and
+    merely reading a Python object writes its reference count: a child reading data scattered over
+    80 MB of heap ends up with its own copy of most of those pages, counted again in the machine's
+    memory. Forked early, the child shares nothing but what this process had then, and gets the call's
+    arguments pickled (made in one piece, then read into its own heap). `inherited` are objects the
+    child has from the fork instead (shared memory such as a `SharedCounts`), not pickled.
+    """
+
+    def __init__(self, work: Callable[..., Any], *inherited: Any) -> None:
+        calls_read, calls_write = os.pipe()
+
+        def serve(out: BinaryIO) -> None:
+            os.close(calls_write)  # else reading the call would never see its end
+            with open(calls_read, "rb", buffering=0) as calls:
+                sent = _read_sized(calls)  # all of it first, so the sender never waits for the unpickling
+            if sent is None:
+                return  # closed without a call
+            try:
+                args = pickle.loads(sent)
+                del sent
+                message: tuple = ("ok", work(*inherited, *args))
+            except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent
+                message = ("error", f"{type(error).__name__}: {error}")
+            pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+
         try:
-            message: tuple = ("ok", work(*args))
-        except BaseException as error:  # noqa: BLE001 - any failure goes back to the parent
-            message = ("error", f"{type(error).__name__}: {error}")
-        pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+            self._pid, self._answers = fork_writing(serve)
+        finally:
+            os.close(calls_read)
+        self._calls: BinaryIO | None = open(calls_write, "wb")
+        self._waited = False
 
-    pid, answers = fork_writing(answer)
+    def send(self, *args: Any) -> Callable[[], Any]:
+        """Run the call with `args` (pickled); return a function that waits for its answer (see
+        `start_forked`). One call per child."""
+        calls, self._calls = self._calls, None
+        if calls is None:
+            raise RuntimeError("this child has had its call")
+        with calls:
+            try:
+                sent = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+                calls.write(_SIZE.pack(len(sent)))
+                calls.write(sent)
+            except BrokenPipeError:
+                pass  # the child is gone; its answer says so
+        return self._result
 
-    def result() -> Any:
+    def _result(self) -> Any:
         try:
-            with answers:
-                message = pickle.load(answers)
+            with self._answers:
+                message = pickle.load(self._answers)
         except EOFError:
             message = ("error", "the child process ended without an answer")
         finally:
-            os.waitpid(pid, 0)
+            self._wait()
         if message[0] != "ok":
             raise RuntimeError(message[1])
         return message[1]
 
-    return result
+    def close(self) -> None:
+        """Let the child go: unless it was sent its call, it leaves at once; if it was and its answer was
+        not taken, it is stopped."""
+        if self._waited:
+            return
+        if self._calls is not None:
+            self._calls.close()
+            self._calls = None
+        else:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._answers.close()
+        self._wait()
+
+    def _wait(self) -> None:
+        if not self._waited:
+            self._waited = True
+            os.waitpid(self._pid, 0)
+
+
+_SIZE = struct.Struct("Q")
+
+
+def _read_sized(stream: BinaryIO) -> bytearray | None:
+    """A message written as its size then its bytes, read into one buffer of that size (no copy of it made
+    on the way); None when the stream ends before a size."""
+    head = stream.read(_SIZE.size)
+    if len(head) < _SIZE.size:
+        return None
+    body = bytearray(_SIZE.unpack(head)[0])
+    view, got = memoryview(body), 0
+    while got < len(body):
+        n = stream.readinto(view[got:])
+        if not n:
+            raise EOFError("the call was cut short")
+        got += n
+    view.release()
+    return body
 
 
 class SharedCounts:

@@ -315,15 +315,10 @@ def _name_blocks(
     # split rule still weighs everyone who shares such a token.
     wanted = {token for key in new_keys for token in token_lists[key] if len(token) >= MIN_BLOCK_TOKEN}
     if token_blocks is not None:
-        kept, kept_weights = token_blocks
-
-        def token_blocks_of(token: str) -> list[list[str]]:
-            members = [key for key in kept[token] if key in token_lists]
-            return _blocks_of_token(token, members, kept_weights[token], token_lists)
-
+        kept = token_blocks[0]
         units = [(len(kept[token]), token) for token in wanted]
         units.sort(key=_unit_size, reverse=True)
-        return NameBlocks(units, token_blocks_of)
+        return NameBlocks(units, _TokenBlocksOf(token_blocks, token_lists))
     members_of: dict[str, list[str]] = defaultdict(list)
     weights: dict[str, int] = defaultdict(int)  # people in a block, not keys: the split rule counts people
     for key, tokens in token_lists.items():
@@ -334,6 +329,20 @@ def _name_blocks(
             for block in _blocks_of_token(token, members, weights[token], token_lists)]
     made.sort(key=_unit_size, reverse=True)
     return NameBlocks(made, _itself)
+
+
+class _TokenBlocksOf(NamedTuple):
+    """A token's blocks from keys already blocked by token (a unit's `blocks_of`, picklable so that the
+    blocks can be made in another process)."""
+
+    token_blocks: TokenBlocks
+    token_lists: dict[str, list[str]]
+
+    def __call__(self, token: str) -> list[list[str]]:
+        kept, kept_weights = self.token_blocks
+        token_lists = self.token_lists
+        members = [key for key in kept[token] if key in token_lists]
+        return _blocks_of_token(token, members, kept_weights[token], token_lists)
 
 
 def _unit_size(unit: tuple[int, Any]) -> int:
@@ -400,35 +409,42 @@ def shortened_key_pairs(token_lists: dict[str, list[str]], new_keys: set[str]) -
     pair are compared.
     """
     # Only blocks holding a new key are compared: when few keys are new, only theirs are built.
-    wanted = None
+    wanted_tokens = None
     if len(new_keys) < len(token_lists):
-        wanted = set()
-        for key in new_keys:
-            tokens = token_lists[key]
-            if len(tokens) >= 2:
-                initials = "".join([token[0] for token in tokens])
-                wanted.update((token, initials) for token in tokens if len(token) >= MIN_BLOCK_TOKEN)
-        if not wanted:
+        wanted_tokens = {token for key in new_keys if len(token_lists[key]) >= 2
+                         for token in token_lists[key] if len(token) >= MIN_BLOCK_TOKEN}
+        if not wanted_tokens:
             return set()
-        wanted_tokens = {token for token, _ in wanted}
-    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # Keys by their initials first, then each group's keys by word: one small dict at a time, where a dict
+    # of every (word, initials) block at once would take about 15 MB at 50,000 names.
+    by_initials: dict[str, list[str]] = {}
     for key, tokens in token_lists.items():
         if len(tokens) < 2:
             continue
-        if wanted is not None and wanted_tokens.isdisjoint(tokens):
+        if wanted_tokens is not None and wanted_tokens.isdisjoint(tokens):
             continue
         initials = "".join([token[0] for token in tokens])
-        for token in set(tokens):
-            if len(token) >= MIN_BLOCK_TOKEN:
-                blocks[(token, initials)].append(key)
+        group = by_initials.get(initials)
+        if group is None:
+            by_initials[initials] = [key]
+        else:
+            group.append(key)
     pairs: set[tuple[str, str]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or not any(m in new_keys for m in members):
+    for group in by_initials.values():
+        if len(group) < 2 or not any(key in new_keys for key in group):
             continue
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if (a in new_keys or b in new_keys) and _shortened(token_lists[a], token_lists[b]):
-                    pairs.add((a, b) if a < b else (b, a))
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for key in group:
+            for token in set(token_lists[key]):
+                if len(token) >= MIN_BLOCK_TOKEN:
+                    blocks[token].append(key)
+        for members in blocks.values():
+            if len(members) < 2 or not any(m in new_keys for m in members):
+                continue
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if (a in new_keys or b in new_keys) and _shortened(token_lists[a], token_lists[b]):
+                        pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from tiecrm.forked import SharedCounts, fork_is_safe, start_forked
+from tiecrm.forked import ForkedCall, SharedCounts, fork_is_safe
 from tiecrm.matching import (
     MIN_BLOCK_TOKEN,
     KeyScores,
@@ -22,6 +22,10 @@ from tiecrm.matching import (
 # From about this many keys in blocks, sharing the pass with a forked process (on the other CPU, idle once
 # the cards are in) repays the fork; below, everything is done here.
 FORK_SCORING_FROM = 20_000
+# From about this many names coming, the pass will most likely be shared: the process to share it is forked
+# as the names start coming (at 5,000 generated names the blocks hold about 13,000 keys, at 10,000 about
+# 27,000).
+FORK_EARLY_FROM = 5_000
 
 
 class NameGroups:
@@ -35,7 +39,13 @@ class NameGroups:
     needs is kept (no name is remembered, and each distinct word once).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fork_now: bool = False) -> None:
+        """`fork_now`: fork the process that will share the pass now, while this process is small (see
+        `forked.ForkedCall`), where a fork is safe. Its memory then stays apart from all this process
+        takes on meanwhile. `pairs()` uses it, or `close()` lets it go."""
+        self._helper: _Helper | None = None
+        if fork_now and fork_is_safe():
+            self._helper = _Helper.start()
         self.ids_by_key: dict[str, list[int]] = {}
         self.token_lists: dict[str, list[str]] = {}  # only keys somebody has
         self.blocks: dict[str, list[str]] = {}  # token -> every key ever holding it (each once)
@@ -82,11 +92,23 @@ class NameGroups:
                 done = True
                 meanwhile()
 
-        scorer = functools.partial(_score_in_two_processes, meanwhile=run_meanwhile) if split else None
-        pairs = grouped_name_pairs(self.ids_by_key, self.token_lists, self.new_ids, threshold,
-                                   (self.blocks, self.weights), scorer)
+        helper, self._helper = self._helper, None
+        scorer = (functools.partial(_score_in_two_processes, meanwhile=run_meanwhile, helper=helper)
+                  if split else None)
+        try:
+            pairs = grouped_name_pairs(self.ids_by_key, self.token_lists, self.new_ids, threshold,
+                                       (self.blocks, self.weights), scorer)
+        finally:
+            if helper is not None:
+                helper.close()  # unused (a small pass, nobody new), or done with
         run_meanwhile()  # no pass to share (no new names), or no second process
         return pairs
+
+    def close(self) -> None:
+        """Let the forked helper go, if `pairs()` has not used it."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.close()
 
     def _join(self, person_id: int, name: str, tokens: list[str] | None = None) -> None:
         if tokens is None:
@@ -140,26 +162,51 @@ _FRONT, _BACK = 0, 1
 _Unit = tuple[int, Any]  # a unit of NameBlocks
 
 
+class _Helper(NamedTuple):
+    """The forked process that shares a pass, and the two counts it shares with this one."""
+
+    call: ForkedCall
+    claims: SharedCounts  # _FRONT, _BACK
+
+    @classmethod
+    def start(cls) -> _Helper:
+        claims = SharedCounts(0, 0)
+        try:
+            return cls(ForkedCall(_child_share, claims), claims)
+        except BaseException:
+            claims.close()
+            raise
+
+    def close(self) -> None:
+        self.call.close()
+        self.claims.close()
+
+
 def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list[str]], new_keys: set[str],
                             everyone_new: bool, threshold: float,
-                            meanwhile: Callable[[], None] | None = None) -> KeyScores:
+                            meanwhile: Callable[[], None] | None = None, helper: _Helper | None = None) -> KeyScores:
     """`score_key_pairs`, with a forked child finding the shortened pairs and scoring blocks while this
-    process runs `meanwhile` (if given) and scores blocks too.
+    process runs `meanwhile` (if given) and scores blocks too. The child is `helper` (forked earlier, and
+    closed by the caller) if given, else one forked here.
 
-    The blocks' units are shared out as they go, not dealt beforehand: the child takes them from the front
-    of the list (largest first), this process from the back, each making its units into blocks and
-    recording in shared memory how far it has come, until they meet. So neither waits for the other however
-    long `meanwhile` or the shortened pairs take. Both may take the unit where they meet: a pair scored on
-    both sides has the same score on each."""
+    The child is sent what it needs pickled, rather than reading it where this process keeps it (see
+    `forked.ForkedCall`). The blocks' units are shared out as they go, not dealt beforehand: the child
+    takes them from the front of the list (largest first), this process from the back, each making its
+    units into blocks and recording in shared memory how far it has come, until they meet. So neither
+    waits for the other however long `meanwhile` or the shortened pairs take. Both may take the unit
+    where they meet: a pair scored on both sides has the same score on each."""
     units = name_blocks.units
     if sum(size for size, _unit in units) < FORK_SCORING_FROM:
         if meanwhile is not None:
             meanwhile()
         return score_key_pairs(name_blocks, token_lists, new_keys, everyone_new, threshold)
-    claims = SharedCounts(0, len(units))  # _FRONT, _BACK
+    own = helper is None
+    if own:
+        helper = _Helper.start()
     try:
-        theirs = start_forked(_child_share, name_blocks, claims, token_lists, new_keys, everyone_new,
-                              threshold)
+        claims = helper.claims
+        claims[_FRONT], claims[_BACK] = 0, len(units)
+        theirs = helper.call.send(name_blocks, token_lists, new_keys, everyone_new, threshold)
         if meanwhile is not None:
             meanwhile()
         ours = name_blocks.blocks(_from_the_back(units, claims))
@@ -171,7 +218,8 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
             their_scores = score_blocks(name_blocks.blocks(units[:left]), new_keys, everyone_new, threshold)
             shortened = shortened_key_pairs(token_lists, new_keys)
     finally:
-        claims.close()
+        if own:
+            helper.close()
     scores.update(their_scores)
     return with_shortened(scores, shortened)
 
@@ -194,7 +242,7 @@ def _from_the_back(units: list[_Unit], claims: SharedCounts) -> Iterator[_Unit]:
         yield units[left]
 
 
-def _child_share(name_blocks: NameBlocks, claims: SharedCounts, token_lists: dict[str, list[str]],
+def _child_share(claims: SharedCounts, name_blocks: NameBlocks, token_lists: dict[str, list[str]],
                  new_keys: set[str], everyone_new: bool,
                  threshold: float) -> tuple[KeyScores, set[tuple[str, str]]]:
     shortened = shortened_key_pairs(token_lists, new_keys)

@@ -11,7 +11,7 @@ import peewee
 
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
-from tiecrm.name_pairs import NameGroups
+from tiecrm.name_pairs import FORK_EARLY_FROM, NameGroups
 from tiecrm.store.prepared import (
     NO_NAME,
     PreparedCard,
@@ -141,7 +141,7 @@ class BatchImport:
         # card; a few cards into a large store leave the names to that pass, which only blocks on their words.
         stored = q("SELECT COUNT(*) FROM person").fetchone()[0]
         if self.expected_cards >= FEW_CARDS and stored <= self.expected_cards:
-            self.name_groups = NameGroups()
+            self.name_groups = NameGroups(fork_now=self.expected_cards >= FORK_EARLY_FROM)
             for person_id, name in q("SELECT id, name FROM person"):
                 self.name_groups.add_known(person_id, pairing_name(name))
             self._set_aside_indexes()
@@ -463,6 +463,11 @@ class BatchImport:
         )
         return len(fresh)
 
+    def close(self) -> None:
+        """Let go of any process started for the batch (whether it finished or failed)."""
+        if self.name_groups is not None:
+            self.name_groups.close()
+
     def finish(self, skipped: int, possible_duplicates: int, problems: Sequence[CardProblem]) -> ImportSummary:
         self.conn.execute(
             "UPDATE import_batch SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ? "
@@ -511,18 +516,21 @@ def _import(
 ) -> ImportSummary:
     with db.atomic():
         batch = BatchImport(db, now_text, source, operator.length_hint(drafts, 0))
-        done = 0
-        for draft in drafts:
-            batch.add(draft if type(draft) is PreparedCard else prepare_card(draft))
-            done += 1
-            if done % FLUSH_EVERY == 0:
-                batch.flush()
-                if progress is not None:
-                    progress(done)
-        batch.flush()
-        batch.release_indexes()
-        possible = batch.record_similar_names(meanwhile=batch.rebuild_indexes)
-        summary = batch.finish(len(problems), possible, problems)
+        try:
+            done = 0
+            for draft in drafts:
+                batch.add(draft if type(draft) is PreparedCard else prepare_card(draft))
+                done += 1
+                if done % FLUSH_EVERY == 0:
+                    batch.flush()
+                    if progress is not None:
+                        progress(done)
+            batch.flush()
+            batch.release_indexes()
+            possible = batch.record_similar_names(meanwhile=batch.rebuild_indexes)
+            summary = batch.finish(len(problems), possible, problems)
+        finally:
+            batch.close()
     if progress is not None and done % FLUSH_EVERY:
         progress(done)
     return summary
