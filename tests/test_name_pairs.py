@@ -304,3 +304,35 @@ def test_a_helper_the_pass_does_not_use_is_let_go(pass_size: str, monkeypatch) -
     else:
         assert groups.pairs(two_processes=True) == groups.pairs(two_processes=False)
     assert _children() == before
+
+
+def test_an_import_sharing_its_pass_with_a_process_forked_at_the_first_card_records_the_same(
+        tmp_path, fixed_now, monkeypatch) -> None:
+    from tests.bench.gen_phone_export import generate_phone_export
+    from tiecrm import name_pairs
+    from tiecrm.forked import fork_is_safe
+    from tiecrm.store import importer
+    from tiecrm.store.repository import Repository
+    from tiecrm.vcard.reader import read_vcard_bytes
+
+    if not fork_is_safe():
+        pytest.skip("needs a safe fork")
+    drafts = read_vcard_bytes(generate_phone_export(1500, seed=21)).drafts
+    events: list[str] = []
+    start, flush = name_pairs._Helper.start, importer.BatchImport.flush
+    monkeypatch.setattr(name_pairs._Helper, "start", classmethod(lambda cls: events.append("fork") or start()))
+    monkeypatch.setattr(importer.BatchImport, "flush", lambda self: events.append("flush") or flush(self))
+    results = []
+    for early in (True, False):
+        monkeypatch.setattr(importer, "FORK_EARLY_FROM", 1000 if early else 10**9)
+        monkeypatch.setattr(name_pairs, "FORK_SCORING_FROM", 0 if early else 10**9)
+        events.clear()
+        repo = Repository(tmp_path / f"{early}.db", now=lambda: fixed_now)
+        try:
+            count = repo.import_drafts(drafts).possible_duplicates
+        finally:
+            repo.close()
+        results.append((count, _duplicates(tmp_path / f"{early}.db")))
+        assert events[0] == ("fork" if early else "flush")
+        assert events.count("fork") == int(early)
+    assert results[0] == results[1] and results[0][0] > 0

@@ -22,10 +22,10 @@ from tiecrm.matching import (
 # From about this many keys in blocks, sharing the pass with a forked process (on the other CPU, idle once
 # the cards are in) repays the fork; below, everything is done here.
 FORK_SCORING_FROM = 20_000
-# From about this many names coming, the pass will most likely be shared: the process to share it is forked
-# as the names start coming (at 5,000 generated names the blocks hold about 13,000 keys, at 10,000 about
-# 27,000).
-FORK_EARLY_FROM = 5_000
+# From this many names coming, the process that shares the pass is forked as they start coming, and sent
+# them when the pass comes (see NameGroups). Below, it is forked at the pass and reads them where they are:
+# no pickling, and the pages it copies from a heap this small are a few MB.
+FORK_EARLY_FROM = 20_000
 
 
 class NameGroups:
@@ -186,11 +186,9 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
                             everyone_new: bool, threshold: float,
                             meanwhile: Callable[[], None] | None = None, helper: _Helper | None = None) -> KeyScores:
     """`score_key_pairs`, with a forked child finding the shortened pairs and scoring blocks while this
-    process runs `meanwhile` (if given) and scores blocks too. The child is `helper` (forked earlier, and
-    closed by the caller) if given, else one forked here.
-
-    The child is sent what it needs pickled, rather than reading it where this process keeps it (see
-    `forked.ForkedCall`). The blocks' units are shared out as they go, not dealt beforehand: the child
+    process runs `meanwhile` (if given) and scores blocks too. The child is `helper` if given (forked
+    while this process was small, sent what it needs pickled, closed by the caller: see
+    `forked.ForkedCall`), else one forked here, which reads it where this process keeps it. The blocks' units are shared out as they go, not dealt beforehand: the child
     takes them from the front of the list (largest first), this process from the back, each making its
     units into blocks and recording in shared memory how far it has come, until they meet. So neither
     waits for the other however long `meanwhile` or the shortened pairs take. Both may take the unit
@@ -201,12 +199,15 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
             meanwhile()
         return score_key_pairs(name_blocks, token_lists, new_keys, everyone_new, threshold)
     own = helper is None
-    if own:
-        helper = _Helper.start()
+    if own:  # forked now, the child has the names from the fork: nothing to pickle
+        claims = SharedCounts(0, len(units))
+        helper = _Helper(ForkedCall(_child_share, claims, name_blocks, token_lists, new_keys, everyone_new,
+                                    threshold), claims)
     try:
         claims = helper.claims
         claims[_FRONT], claims[_BACK] = 0, len(units)
-        theirs = helper.call.send(name_blocks, token_lists, new_keys, everyone_new, threshold)
+        theirs = (helper.call.send() if own else
+                  helper.call.send(name_blocks, token_lists, new_keys, everyone_new, threshold))
         if meanwhile is not None:
             meanwhile()
         ours = name_blocks.blocks(_from_the_back(units, claims))
