@@ -1,5 +1,6 @@
-"""start_forked: a function run in a forked child gives back its result, or its failure, and leaves this
-process's open database transaction alone."""
+"""start_forked and ForkedCall: a function run in a forked child gives back its result, or its failure, and
+leaves this process's open database transaction alone; a child forked before its call gets only the call's
+arguments, and one let go leaves no process behind."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tiecrm.forked import SharedCounts, fork_is_safe, start_forked
+from tiecrm.forked import ForkedCall, SharedCounts, fork_is_safe, start_forked
 
 pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and fork_is_safe()), reason="needs a safe fork")
 
@@ -83,3 +84,61 @@ def test_shared_counts_written_by_the_child_are_read_here_and_the_other_way() ->
         assert counts[1] == 123_456_789_012
     finally:
         counts.close()
+
+
+_MADE_AFTER_THE_FORK: list[int] = []
+
+
+def _what_the_child_sees(numbers: list[int]) -> tuple[int, list[int], int]:
+    return sum(numbers), list(_MADE_AFTER_THE_FORK), os.getpid()
+
+
+def _children() -> set[int]:
+    with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as children:
+        return {int(pid) for pid in children.read().split()}
+
+
+def test_a_call_forked_early_gets_its_arguments_sent_and_nothing_else_made_since() -> None:
+    before = _children()
+    call = ForkedCall(_what_the_child_sees)
+    assert len(_children() - before) == 1, "the child is there before the call"
+    _MADE_AFTER_THE_FORK.append(1)
+    try:
+        numbers = list(range(100_000))  # made after the fork: only the call's arguments reach the child
+        total, seen, pid = call.send(numbers)()
+    finally:
+        _MADE_AFTER_THE_FORK.clear()
+    assert total == sum(range(100_000)) and seen == [] and pid != os.getpid()
+    assert _children() == before
+
+
+def test_inherited_arguments_come_before_the_sent_ones() -> None:
+    counts = SharedCounts(5)
+    try:
+        call = ForkedCall(_add_to_count, counts)
+        assert call.send(37)() == 42
+    finally:
+        counts.close()
+
+
+def _add_to_count(counts: SharedCounts, number: int) -> int:
+    return counts[0] + number
+
+
+@pytest.mark.parametrize("sent", [False, True])
+def test_a_call_let_go_leaves_no_child_behind(sent: bool) -> None:
+    before = _children()
+    call = ForkedCall(_sleep_then_answer)
+    if sent:
+        call.send(30)  # its answer never taken: the child is stopped, not waited for 30 s
+    call.close()
+    assert _children() == before
+    with pytest.raises(RuntimeError, match="had its call"):
+        call.send(1)
+
+
+def _sleep_then_answer(seconds: float) -> str:
+    import time
+
+    time.sleep(seconds)
+    return "late"

@@ -113,13 +113,13 @@ class ForkedCall:
         calls, self._calls = self._calls, None
         if calls is None:
             raise RuntimeError("this child has had its call")
-        with calls:
-            try:
-                sent = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+        sent = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+        try:
+            with calls:
                 calls.write(_SIZE.pack(len(sent)))
                 calls.write(sent)
-            except BrokenPipeError:
-                pass  # the child is gone; its answer says so
+        except BrokenPipeError:
+            pass  # the child is gone; its answer says so
         return self._result
 
     def _result(self) -> Any:
