@@ -290,8 +290,7 @@ def test_a_helper_forked_before_the_names_come_shares_the_pass_and_is_gone_after
 
 
 @pytest.mark.parametrize("pass_size", ["too small to share", "none"])
-def test_a_helper_the_pass_does_not_use_is_let_go(pass_size: str, monkeypatch) -> None:
-    from tiecrm import name_pairs
+def test_a_helper_the_pass_does_not_use_is_let_go(pass_size: str) -> None:
     from tiecrm.forked import fork_is_safe
 
     if not fork_is_safe() or not sys.platform.startswith("linux"):

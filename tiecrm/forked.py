@@ -104,7 +104,7 @@ class ForkedCall:
             self._pid, self._answers = fork_writing(serve)
         finally:
             os.close(calls_read)
-        self._calls: BinaryIO | None = open(calls_write, "wb")
+        self._calls: BinaryIO | None = open(calls_write, "wb")  # noqa: SIM115 - closed by send or close
         self._waited = False
 
     def send(self, *args: Any) -> Callable[[], Any]:
