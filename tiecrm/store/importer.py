@@ -12,6 +12,7 @@ import peewee
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
 from tiecrm.name_pairs import FORK_EARLY_FROM, NameGroups
+from tiecrm.store.bulk import insert_rows
 from tiecrm.store.prepared import (
     NO_NAME,
     PreparedCard,
@@ -26,6 +27,9 @@ __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_dr
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache while a batch writes into kept indexes
+_PERSON_COLUMNS = ("id", "uid", "name", "org", "title", "birthday", "note", "photo", "photo_type", "bucket",
+                   "position", "created_at", "updated_at")  # the order of _Person.new_row
+_CARD_COLUMNS = ("id", "person_id", "raw", "source", "line", "uid", "hash", "batch_id", "imported_at")
 FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
 # Indexes whose entries land at random places: a large batch into a small store builds them afterwards.
 # person_uid is unique: the batch never gives two people one UID (every UID it has seen is in `uids`), and
@@ -379,11 +383,7 @@ class BatchImport:
         """Write everything buffered so far (inside the batch's transaction)."""
         many = self.conn.executemany
         if self._pending_new:
-            many(
-                "INSERT INTO person (id, uid, name, org, title, birthday, note, photo, photo_type, bucket, "
-                "position, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [person.new_row for person in self._pending_new],
-            )
+            insert_rows(self.conn, "person", _PERSON_COLUMNS, [person.new_row for person in self._pending_new])
             for person in self._pending_new:
                 person.new_row = None
             self._pending_new = []
@@ -402,20 +402,16 @@ class BatchImport:
         # (as it would after another import), so a large import does not keep every person in memory.
         self.people.clear()
         if self._phones:
-            many("INSERT INTO phone (person_id, value, label, key) VALUES (?,?,?,?)", self._phones)
+            insert_rows(self.conn, "phone", ("person_id", "value", "label", "key"), self._phones)
             self._phones = []
         if self._emails:
-            many("INSERT INTO email (person_id, value, label, key) VALUES (?,?,?,?)", self._emails)
+            insert_rows(self.conn, "email", ("person_id", "value", "label", "key"), self._emails)
             self._emails = []
         if self._addresses:
-            many("INSERT INTO address (person_id, value, label) VALUES (?,?,?)", self._addresses)
+            insert_rows(self.conn, "address", ("person_id", "value", "label"), self._addresses)
             self._addresses = []
         if self._cards:
-            many(
-                "INSERT INTO card (id, person_id, raw, source, line, uid, hash, batch_id, imported_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                [(card_id, *row) for card_id, row in self._cards.items()],
-            )
+            insert_rows(self.conn, "card", _CARD_COLUMNS, [(card_id, *row) for card_id, row in self._cards.items()])
             self._cards = {}
         if self._card_updates:
             many(
