@@ -454,9 +454,7 @@ class BatchImport:
             if (a, b) not in known:
                 known.add((a, b))
                 fresh.append((a, b, reason, score, "pending", self.now))
-        self.conn.executemany(
-            "INSERT INTO duplicate_candidate (a, b, reason, score, status, created_at) VALUES (?,?,?,?,?,?)", fresh
-        )
+        insert_rows(self.conn, "duplicate_candidate", ("a", "b", "reason", "score", "status", "created_at"), fresh)
         return len(fresh)
 
     def close(self) -> None:
