@@ -240,6 +240,26 @@ def test_a_card_merges_into_someone_an_earlier_flush_already_wrote(repo: Reposit
     assert (person.summary.org, person.summary.note) == ("Zoho", "Vegetarian")
 
 
+def test_a_card_merges_into_someone_created_since_the_last_flush(repo: Repository) -> None:
+    # A person created since the last flush is only a row waiting to be written: a card matching them
+    # writes the batch so far and reads them back, with the same result as above. The first card also
+    # repeats its own phone and email, which it keeps once.
+    first = vcard("FN:Asha Rao", "TEL;TYPE=CELL:+91 98450 55501", "TEL:+91 98450 55501", "UID:asha-1",
+                  "EMAIL:asha@example.org", "EMAIL:ASHA@Example.org")
+    by_phone = vcard("FN:Asha R", "TEL:098450 55501", "TEL:080 4111 2222", "NOTE:Vegetarian")
+    by_uid = vcard("FN:Asha Rao-Iyer", "UID:asha-1", "ORG:Zoho", "EMAIL:asha@example.org")
+    ben = vcard("FN:Ben Okafor", "TEL:+234 803 555 0101")
+    summary = repo.import_drafts(drafts(first, by_phone, ben, by_uid))
+    assert (summary.added, summary.updated, summary.unchanged) == (2, 2, 0)
+    asha = next(p for p in repo.list_people() if p.name.startswith("Asha"))
+    person = repo.get_person(asha.id)
+    assert person.summary.name == "Asha Rao-Iyer"
+    assert [p.value for p in person.phones] == ["+91 98450 55501", "080 4111 2222"]
+    assert [e.value for e in person.emails] == ["asha@example.org"]
+    assert (person.summary.org, person.summary.note) == ("Zoho", "Vegetarian")
+    assert [p.name for p in repo.list_people(bucket=Bucket.UNSORTED)] == ["Asha Rao-Iyer", "Ben Okafor"]
+
+
 def test_import_paths_streams_files_and_reports_progress_against_the_counted_total(
     repo: Repository, tmp_path: Path
 ) -> None:

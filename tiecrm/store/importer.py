@@ -28,7 +28,7 @@ __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_dr
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache while a batch writes into kept indexes
 _PERSON_COLUMNS = ("id", "uid", "name", "org", "title", "birthday", "note", "photo", "photo_type", "bucket",
-                   "position", "created_at", "updated_at")  # the order of _Person.new_row
+                   "position", "created_at", "updated_at")  # the order of BatchImport's new person rows
 _CARD_COLUMNS = ("id", "person_id", "raw", "source", "line", "uid", "hash", "batch_id", "imported_at")
 FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
 # Indexes whose entries land at random places: a large batch into a small store builds them afterwards.
@@ -57,6 +57,20 @@ def _index_get(index: dict, key: str) -> list | tuple:
     return found if type(found) is list else (found,)
 
 
+def _distinct(items: tuple, at: int) -> tuple | list:
+    """`items` (a card's phones, emails or addresses) but those whose `item[at]` is empty or came before."""
+    if len(items) < 2:
+        return items if not items or items[0][at] else ()
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        value = item[at]
+        if value and value not in seen:
+            seen.add(value)
+            kept.append(item)
+    return kept
+
+
 @dataclass(slots=True)
 class _Person:
     """What the import needs to know about one person it has touched."""
@@ -72,8 +86,6 @@ class _Person:
     phone_values: set[str] = field(default_factory=set)
     email_keys: set[str] = field(default_factory=set)
     addresses: set[str] = field(default_factory=set)
-    # The INSERT row of a person created by this batch and not yet written; None once written.
-    new_row: list | None = None
     dirty: bool = False  # scalar fields changed since the person was last written
     photo: bytes | None = None  # a photo to write onto an already written person
     photo_type: str = ""
@@ -95,8 +107,10 @@ class BatchImport:
         self.touched: set[int] = set()
         self.created_with_uid: set[int] = set()  # people this batch created from a card with a UID
         self.contact_pairs: list[tuple[int, int, str]] = []  # (new person, existing person, phone|email)
+        # People read back from the store to be merged into, until the next flush. A person this batch
+        # creates is only a row to insert until then (see _person).
         self.people: dict[int, _Person] = {}
-        self._pending_new: list[_Person] = []
+        self._new_rows: list[list] = []
         self._phones: list[tuple] = []
         self._emails: list[tuple] = []
         self._addresses: list[tuple] = []
@@ -139,6 +153,7 @@ class BatchImport:
             bucket: (top + 1) for bucket, top in q("SELECT bucket, MAX(position) FROM person GROUP BY bucket")
         }
         self.next_person_id = (q("SELECT MAX(id) FROM person").fetchone()[0] or 0) + 1
+        self._unflushed_from = self.next_person_id  # people created from here on are not written yet
         self.next_card_id = (q("SELECT MAX(id) FROM card").fetchone()[0] or 0) + 1
         # A batch at least as large as the store (a first import, a second phone's whole book) groups
         # its names person by person as the cards come, which takes that work off the pass after the last
@@ -182,6 +197,10 @@ class BatchImport:
         person = self.people.get(person_id)
         if person is not None:
             return person
+        if person_id >= self._unflushed_from:
+            # Created since the last flush: written first, then read back like anyone else. Most people
+            # are never merged into, so none of them is kept as a _Person for the case.
+            self.flush()
         q = self.conn.execute
         row = q(
             "SELECT name, org, title, birthday, note, photo IS NOT NULL FROM person WHERE id = ?", (person_id,)
@@ -273,23 +292,19 @@ class BatchImport:
         bucket = card.bucket
         position = self.next_position.get(bucket, 0)
         self.next_position[bucket] = position + 1
-        person = _Person(
-            person_id, card.name or NO_NAME, card.org, card.title, card.birthday, card.note, card.photo is not None
-        )
-        person.new_row = [
-            person_id, person_uid, person.name, person.org, person.title, person.birthday, person.note,
-            card.photo, card.photo_type, bucket, position, self.now, self.now,
-        ]
-        self.people[person_id] = person
-        self._pending_new.append(person)
+        name = card.name or NO_NAME
+        self._new_rows.append([
+            person_id, person_uid, name, card.org, card.title, card.birthday, card.note, card.photo,
+            card.photo_type, bucket, position, self.now, self.now,
+        ])
         self.uids[person_uid] = person_id
         if uid:
             self.created_with_uid.add(person_id)
         self.added += 1
         self.touched.add(person_id)
         if self.name_groups is not None:
-            self.name_groups.add_new(person_id, pairing_name(person.name), card.name_tokens)
-        self._add_contacts(person, card, check_match=False)
+            self.name_groups.add_new(person_id, pairing_name(name), card.name_tokens)
+        self._add_new_contacts(person_id, card)
         # A card without a UID is filed under the person's generated one, so its export re-imports here.
         self._add_card(person_id, card, person_uid)
 
@@ -305,15 +320,12 @@ class BatchImport:
                 self._set(person, attr, value)
         if card.photo is not None and (by_uid or not person.has_photo):
             person.has_photo = True
-            if person.new_row is not None:
-                person.new_row[7], person.new_row[8] = card.photo, card.photo_type
-            else:
-                person.photo, person.photo_type = card.photo, card.photo_type
-                person.dirty = True
+            person.photo, person.photo_type = card.photo, card.photo_type
+            person.dirty = True
         note = card.note.strip()
         if note and note not in person.note:
             self._set(person, "note", f"{person.note.rstrip()}\n\n{note}" if person.note.strip() else note)
-        self._add_contacts(person, card, check_match=True)
+        self._add_contacts(person, card)
         if by_uid and uid in self.card_by_uid:
             self._replace_card(self.card_by_uid[uid], person.id, card)
         else:
@@ -329,17 +341,28 @@ class BatchImport:
         if attr == "name" and self.name_groups is not None:
             self.name_groups.rename(person.id, pairing_name(person.name), pairing_name(value))
         setattr(person, attr, value)
-        if person.new_row is not None:
-            column = {"name": 2, "org": 3, "title": 4, "birthday": 5, "note": 6}[attr]
-            person.new_row[column] = value
-        else:
-            person.dirty = True
+        person.dirty = True
 
-    def _add_contacts(self, person: _Person, card: PreparedCard, check_match: bool) -> None:
+    def _add_new_contacts(self, person_id: int, card: PreparedCard) -> None:
+        """`_add_contacts` for the person the card creates: each phone, email and address once."""
+        for value, label, digits in _distinct(card.phones, 0):
+            key = digits[-7:] if len(digits) >= 5 else None  # matching.phone_key's rule, on digits
+            self._phones.append((person_id, value, label, key))
+            if key is not None:
+                _index_add(self.phone_index, key, (person_id, value))
+        for value, label, key in _distinct(card.emails, 2):
+            self._emails.append((person_id, value, label, key))
+            _index_add(self.email_index, key, person_id)
+        for value, label in _distinct(card.addresses, 0):
+            self._addresses.append((person_id, value, label))
+
+    def _add_contacts(self, person: _Person, card: PreparedCard) -> None:
+        """Add the card's phones, emails and addresses that `person` does not have yet (a phone is had when
+        it matches one of theirs, however written)."""
         for value, label, digits in card.phones:
             if not value or value in person.phone_values:
                 continue
-            if check_match and any(digits_match(digits, known) for known in person.phone_digits):
+            if any(digits_match(digits, known) for known in person.phone_digits):
                 continue
             person.phone_values.add(value)
             person.phone_digits.append(digits)
@@ -382,11 +405,10 @@ class BatchImport:
     def flush(self) -> None:
         """Write everything buffered so far (inside the batch's transaction)."""
         many = self.conn.executemany
-        if self._pending_new:
-            insert_rows(self.conn, "person", _PERSON_COLUMNS, [person.new_row for person in self._pending_new])
-            for person in self._pending_new:
-                person.new_row = None
-            self._pending_new = []
+        if self._new_rows:
+            insert_rows(self.conn, "person", _PERSON_COLUMNS, self._new_rows)
+            self._new_rows = []
+            self._unflushed_from = self.next_person_id
         dirty = [person for person in self.people.values() if person.dirty]
         if dirty:
             many(
