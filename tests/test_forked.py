@@ -1,4 +1,4 @@
-"""start_forked and ForkedCall: a function run in a forked child gives back its result, or its failure, and
+"""ForkedCall: a function run in a forked child gives back its result, or its failure, and
 leaves this process's open database transaction alone; a child forked before its call gets only the call's
 arguments, and one let go leaves no process behind."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tiecrm.forked import ForkedCall, SharedCounts, fork_is_safe, start_forked
+from tiecrm.forked import ForkedCall, SharedCounts, fork_is_safe
 
 pytestmark = pytest.mark.skipif(not (sys.platform == "linux" and fork_is_safe()), reason="needs a safe fork")
 
@@ -21,7 +21,7 @@ def _child_facts(numbers: list[int]) -> tuple[int, int]:
 
 
 def test_the_result_comes_back_from_another_process() -> None:
-    result = start_forked(_child_facts, list(range(1000)))
+    result = ForkedCall(_child_facts, list(range(1000))).send()
     total, pid = result()
     assert total == 499500 and pid != os.getpid()
     assert not Path(f"/proc/{pid}").exists(), "the child was waited for"
@@ -32,7 +32,7 @@ def _fail() -> None:
 
 
 def test_a_failure_in_the_child_is_raised_here_with_its_reason() -> None:
-    result = start_forked(_fail)
+    result = ForkedCall(_fail).send()
     with pytest.raises(RuntimeError, match="ValueError: no such block"):
         result()
 
@@ -43,7 +43,7 @@ def _exit_hard() -> None:
 
 def test_a_child_that_dies_without_answering_is_reported() -> None:
     with pytest.raises(RuntimeError, match="without an answer"):
-        start_forked(_exit_hard)()
+        ForkedCall(_exit_hard).send()()
 
 
 def test_an_open_transaction_here_survives_the_child(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_an_open_transaction_here_survives_the_child(tmp_path: Path) -> None:
     conn.commit()
     conn.execute("BEGIN")
     conn.execute("INSERT INTO t VALUES (1)")
-    assert start_forked(_child_facts, [1, 2])()[0] == 3
+    assert ForkedCall(_child_facts, [1, 2]).send()()[0] == 3
     conn.execute("INSERT INTO t VALUES (2)")
     conn.commit()
     conn.close()
@@ -78,7 +78,7 @@ def test_shared_counts_written_by_the_child_are_read_here_and_the_other_way() ->
 
     try:
         assert (counts[0], counts[1]) == (7, 0)
-        result = start_forked(count_up)
+        result = ForkedCall(count_up).send()
         counts[0] = 8
         assert result() == 8
         assert counts[1] == 123_456_789_012

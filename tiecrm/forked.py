@@ -61,16 +61,6 @@ def fork_writing(write: Callable[[BinaryIO], None], buffering: int = -1,
     return pid, open(read_end, "rb", buffering=buffering)  # the caller closes it
 
 
-def start_forked(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    """Start `work(*args)` in a forked child (see `fork_writing`); return a function that waits for the
-    child and returns what `work` returned (sent back pickled).
-
-    Raises (from the returned function):
-        RuntimeError: the child failed; its exception's text says why.
-    """
-    return ForkedCall(work, *args).send()
-
-
 class ForkedCall:
     """A child forked now that waits to run `work(*inherited, *args)` until `send(*args)`, so that a call
     whose arguments are made later runs in a copy of this process as small as it is now.
@@ -108,8 +98,12 @@ class ForkedCall:
         self._waited = False
 
     def send(self, *args: Any) -> Callable[[], Any]:
-        """Run the call with `args` (pickled); return a function that waits for its answer (see
-        `start_forked`). One call per child."""
+        """Run the call with `args` (pickled); return a function that waits for the child and returns what
+        `work` returned (sent back pickled). One call per child.
+
+        Raises (from the returned function):
+            RuntimeError: the child failed (its exception's text says why), or died without an answer.
+        """
         calls, self._calls = self._calls, None
         if calls is None:
             raise RuntimeError("this child has had its call")

@@ -169,10 +169,12 @@ class _Helper(NamedTuple):
     claims: SharedCounts  # _FRONT, _BACK
 
     @classmethod
-    def start(cls) -> _Helper:
+    def start(cls, *inherited: Any) -> _Helper:
+        """Fork the helper now; `inherited`, if given, are `_child_share`'s arguments after the claims, read
+        where this process keeps them (the call is then sent nothing)."""
         claims = SharedCounts(0, 0)
         try:
-            return cls(ForkedCall(_child_share, claims), claims)
+            return cls(ForkedCall(_child_share, claims, *inherited), claims)
         except BaseException:
             claims.close()
             raise
@@ -184,15 +186,18 @@ class _Helper(NamedTuple):
 
 def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list[str]], new_keys: set[str],
                             everyone_new: bool, threshold: float,
-                            meanwhile: Callable[[], None] | None = None, helper: _Helper | None = None) -> KeyScores:
+                            meanwhile: Callable[[], None] | None = None,
+                            helper: _Helper | None = None) -> KeyScores:
     """`score_key_pairs`, with a forked child finding the shortened pairs and scoring blocks while this
     process runs `meanwhile` (if given) and scores blocks too. The child is `helper` if given (forked
     while this process was small, sent what it needs pickled, closed by the caller: see
-    `forked.ForkedCall`), else one forked here, which reads it where this process keeps it. The blocks' units are shared out as they go, not dealt beforehand: the child
-    takes them from the front of the list (largest first), this process from the back, each making its
-    units into blocks and recording in shared memory how far it has come, until they meet. So neither
-    waits for the other however long `meanwhile` or the shortened pairs take. Both may take the unit
-    where they meet: a pair scored on both sides has the same score on each."""
+    `forked.ForkedCall`), else one forked here, which reads it where this process keeps it.
+
+    The blocks' units are shared out as they go, not dealt beforehand: the child takes them from the front
+    of the list (largest first), this process from the back, each making its units into blocks and
+    recording in shared memory how far it has come, until they meet. So neither waits for the other however
+    long `meanwhile` or the shortened pairs take. Both may take the unit where they meet: a pair scored on
+    both sides has the same score on each."""
     units = name_blocks.units
     if sum(size for size, _unit in units) < FORK_SCORING_FROM:
         if meanwhile is not None:
@@ -200,9 +205,7 @@ def _score_in_two_processes(name_blocks: NameBlocks, token_lists: dict[str, list
         return score_key_pairs(name_blocks, token_lists, new_keys, everyone_new, threshold)
     own = helper is None
     if own:  # forked now, the child has the names from the fork: nothing to pickle
-        claims = SharedCounts(0, len(units))
-        helper = _Helper(ForkedCall(_child_share, claims, name_blocks, token_lists, new_keys, everyone_new,
-                                    threshold), claims)
+        helper = _Helper.start(name_blocks, token_lists, new_keys, everyone_new, threshold)
     try:
         claims = helper.claims
         claims[_FRONT], claims[_BACK] = 0, len(units)
