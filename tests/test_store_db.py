@@ -34,6 +34,25 @@ def test_init_creates_private_file_with_wal_and_foreign_keys(tmp_path: Path) -> 
     db.close()
 
 
+def test_a_new_file_takes_16_kib_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    fresh = init_db(tmp_path / "new.db")
+    assert fresh.execute_sql("PRAGMA page_size").fetchone()[0] == 16384
+    fresh.close()
+    # A file made before (SQLite's default 4 KiB pages, in WAL mode): opened, migrated and written as ever.
+    old_path = tmp_path / "old.db"
+    old = sqlite3.connect(old_path)
+    old.execute("PRAGMA journal_mode = wal")
+    old.execute("CREATE TABLE leftover (x)")
+    old.close()
+    db = init_db(old_path)
+    assert db.execute_sql("PRAGMA page_size").fetchone()[0] == 4096
+    repo = Repository(old_path)
+    repo.import_drafts([], [], source="nothing")
+    assert repo.db.execute_sql("PRAGMA page_size").fetchone()[0] == 4096
+    repo.close()
+    db.close()
+
+
 def test_foreign_keys_cascade_and_are_enforced(tmp_path: Path) -> None:
     db = init_db(tmp_path / "t.db")
     with pytest.raises(Exception, match="FOREIGN KEY"):
