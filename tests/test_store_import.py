@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tiecrm.domain import Bucket, CardProblem
-from tiecrm.store.importer import FLUSH_EVERY, card_hash
+from tiecrm.store.importer import FLUSH_EVERY, BatchImport, card_hash
+from tiecrm.store.prepared import prepare_card
 from tiecrm.store.repository import Repository
 from tiecrm.vcard.reader import read_vcard_bytes
 
@@ -194,6 +196,46 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(repo: Repositor
     assert finished.returncode == 0, finished.stderr
     assert "added 2000" in finished.stdout
     assert repo.count_people() == 2001
+
+
+def test_the_batch_pauses_foreign_key_checks_and_leaves_no_row_without_its_parent(repo: Repository) -> None:
+    # Checks are off while the batch writes (its rows refer only to people it created or read) and on
+    # again after it; SQLite's own check over every table then finds each row's person and batch.
+    filler = [vcard(f"FN:Contact{n:05d}", f"TEL:+1 555 {n:07d}", f"EMAIL:c{n}@example.org",
+                    f"ADR:;;{n} Main St;Springfield;;;") for n in range(FLUSH_EVERY + 10)]
+    merged = vcard("FN:Contact00007 Jr", "TEL:555 0000007", "EMAIL:new@example.org")
+    seen = []
+    real_add = BatchImport.add
+
+    def add(batch, card):
+        seen.append(batch.conn.execute("PRAGMA foreign_keys").fetchone()[0])
+        real_add(batch, card)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BatchImport, "add", add)
+        summary = repo.import_drafts(drafts(ASHA, *filler, merged, BEN))
+    assert (summary.added, summary.updated) == (FLUSH_EVERY + 12, 1)
+    assert set(seen) == {0}
+    db = repo.db
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    counts = [db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("phone", "email", "address")]
+    assert counts == [FLUSH_EVERY + 12, FLUSH_EVERY + 12, FLUSH_EVERY + 10]
+
+
+def test_a_batch_that_fails_writing_leaves_the_database_as_it_was_and_checks_on(repo: Repository) -> None:
+    repo.import_drafts(drafts(ASHA))
+    tables = ("person", "phone", "email", "card", "import_batch")
+    before = [repo.db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables]
+    cards = [prepare_card(draft) for draft in drafts(*[vcard(f"FN:P{n}", f"TEL:+1 555 {n:07d}")
+                                                      for n in range(FLUSH_EVERY + 150)])]
+    # A value the schema refuses (org is NOT NULL), in the middle of an INSERT of the second flush's rows.
+    cards[FLUSH_EVERY + 50] = cards[FLUSH_EVERY + 50]._replace(org=None)
+    with pytest.raises(sqlite3.IntegrityError, match="person.org"):
+        repo.import_drafts(cards)
+    assert [repo.db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables] == before
+    assert repo.db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert repo.import_drafts(cards[:FLUSH_EVERY + 50]).added == FLUSH_EVERY + 50
 
 
 def test_card_hash_ignores_line_endings_blank_lines_and_tiecrm_properties() -> None:

@@ -18,8 +18,12 @@ ROWS_A_STATEMENT = 100
 def insert_rows(conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
     """INSERT `rows` (each one value a column, in `columns` order) into `table`, in statements of
     ROWS_A_STATEMENT rows and one executemany for the rest. The same rows in the same order as one
-    executemany would insert them, in the caller's transaction."""
-    into = f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES '
+    executemany would insert them, in the caller's transaction, which must be given up (rolled back) if
+    this fails: a failed statement's earlier rows stay in it."""
+    # OR FAIL: a row that breaks a constraint stops its statement, and the error stops the import, which
+    # rolls its whole transaction back. Without it SQLite must be able to undo a failed statement's earlier
+    # rows alone, and keeps a statement journal to do so (see importer.import_drafts).
+    into = f'INSERT OR FAIL INTO "{table}" ({", ".join(columns)}) VALUES '
     one = "(" + ",".join("?" * len(columns)) + ")"
     whole = len(rows) - len(rows) % ROWS_A_STATEMENT
     if whole:
