@@ -47,3 +47,23 @@ def test_a_row_of_another_width_is_refused_before_anything_is_written(tmp_path: 
     with pytest.raises(ValueError, match="3 values"):
         bulk.insert_rows(conn, "t", ("name", "photo", "n"), rows)
     assert conn.execute("SELECT COUNT(*) FROM t").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("count", [1, bulk.ROWS_A_STATEMENT, bulk.ROWS_A_STATEMENT * 2 + 3])
+def test_shared_values_and_empty_as_null_write_what_executemany_writes(tmp_path: Path, count: int) -> None:
+    rows = _rows(count)
+    ours, theirs = _table(tmp_path / "ours.db"), _table(tmp_path / "theirs.db")
+    for conn in (ours, theirs):
+        conn.execute("ALTER TABLE t ADD COLUMN at TEXT NOT NULL DEFAULT 'none'")
+        conn.execute("ALTER TABLE t ADD COLUMN batch INTEGER")
+    # The rows give '' where they mean NULL; the shared columns take one value for every row.
+    given = [(name, photo if photo is not None else "", n) for name, photo, n in rows]
+    bulk.insert_rows(ours, "t", ("name", ("photo", bulk.EMPTY_IS_NULL), "n"), given,
+                     {"at": "2026-11-26 08:00:00", "batch": 7})
+    theirs.executemany("INSERT INTO t (name, photo, n, at, batch) VALUES (?, ?, ?, '2026-11-26 08:00:00', 7)",
+                       rows)
+    query = "SELECT id, name, photo, n, at, batch FROM t ORDER BY id"
+    got = ours.execute(query).fetchall()
+    assert got == theirs.execute(query).fetchall()
+    assert [row[2] for row in got] == [photo for _name, photo, _n in rows]
+    assert {row[4:] for row in got} == {("2026-11-26 08:00:00", 7)}

@@ -12,7 +12,7 @@ import peewee
 from tiecrm.domain import CardDraft, CardProblem, ImportSummary
 from tiecrm.matching import digits_match, names_compatible, phone_digits, similar_name_pairs
 from tiecrm.name_pairs import FORK_EARLY_FROM, NameGroups
-from tiecrm.store.bulk import insert_rows
+from tiecrm.store.bulk import EMPTY_IS_NULL, insert_rows
 from tiecrm.store.prepared import (
     NO_NAME,
     PreparedCard,
@@ -27,9 +27,11 @@ __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_dr
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache while a batch writes into kept indexes
-_PERSON_COLUMNS = ("id", "uid", "name", "org", "title", "birthday", "note", "photo", "photo_type", "bucket",
-                   "position", "created_at", "updated_at")  # the order of BatchImport's new person rows
-_CARD_COLUMNS = ("id", "person_id", "raw", "source", "line", "uid", "hash", "batch_id", "imported_at")
+# The order of BatchImport's new person rows, which give '' for no birthday or photo (see bulk.EMPTY_IS_NULL);
+# the timestamps are the batch's own, as are the cards' batch and time (BatchImport._shared).
+_PERSON_COLUMNS = ("id", "uid", "name", "org", "title", ("birthday", EMPTY_IS_NULL), "note",
+                   ("photo", EMPTY_IS_NULL), "photo_type", "bucket", "position")
+_CARD_COLUMNS = ("id", "person_id", "raw", "source", "line", "uid", "hash")
 FEW_CARDS = 1000  # below this, the one similar-names pass at the end costs little whatever the store
 # Indexes whose entries land at random places: a large batch into a small store builds them afterwards.
 # person_uid is unique: the batch never gives two people one UID (every UID it has seen is in `uids`), and
@@ -293,9 +295,10 @@ class BatchImport:
         position = self.next_position.get(bucket, 0)
         self.next_position[bucket] = position + 1
         name = card.name or NO_NAME
+        photo = card.photo
         self._new_rows.append([
-            person_id, person_uid, name, card.org, card.title, card.birthday, card.note, card.photo,
-            card.photo_type, bucket, position, self.now, self.now,
+            person_id, person_uid, name, card.org, card.title, card.birthday or "", card.note,
+            "" if photo is None else photo, card.photo_type, bucket, position,
         ])
         self.uids[person_uid] = person_id
         if uid:
@@ -385,8 +388,7 @@ class BatchImport:
                 self._addresses.append((person.id, value, label))
 
     def _card_row(self, person_id: int, card: PreparedCard, uid: str | None) -> list:
-        return [person_id, card.raw, card.source or self.source, card.line, uid, card.digest, self.batch_id,
-                self.now]
+        return [person_id, card.raw, card.source or self.source, card.line, uid, card.digest]
 
     def _add_card(self, person_id: int, card: PreparedCard, uid: str | None) -> None:
         card_id = self.next_card_id
@@ -401,7 +403,7 @@ class BatchImport:
         if card_id in self._cards:
             self._cards[card_id] = row
         else:
-            self._card_updates.append((*row[1:], card_id))
+            self._card_updates.append((*row[1:], self.batch_id, self.now, card_id))
 
     # ---- flushing ------------------------------------------------------------------------------
 
@@ -409,7 +411,8 @@ class BatchImport:
         """Write everything buffered so far (inside the batch's transaction)."""
         many = self.conn.executemany
         if self._new_rows:
-            insert_rows(self.conn, "person", _PERSON_COLUMNS, self._new_rows)
+            insert_rows(self.conn, "person", _PERSON_COLUMNS, self._new_rows,
+                        {"created_at": self.now, "updated_at": self.now})
             self._new_rows = []
             self._unflushed_from = self.next_person_id
         dirty = [person for person in self.people.values() if person.dirty]
@@ -436,7 +439,8 @@ class BatchImport:
             insert_rows(self.conn, "address", ("person_id", "value", "label"), self._addresses)
             self._addresses = []
         if self._cards:
-            insert_rows(self.conn, "card", _CARD_COLUMNS, [(card_id, *row) for card_id, row in self._cards.items()])
+            insert_rows(self.conn, "card", _CARD_COLUMNS, [(card_id, *row) for card_id, row in self._cards.items()],
+                        {"batch_id": self.batch_id, "imported_at": self.now})
             self._cards = {}
         if self._card_updates:
             many(
@@ -478,8 +482,9 @@ class BatchImport:
         for a, b, reason, score in pairs:
             if (a, b) not in known:
                 known.add((a, b))
-                fresh.append((a, b, reason, score, "pending", self.now))
-        insert_rows(self.conn, "duplicate_candidate", ("a", "b", "reason", "score", "status", "created_at"), fresh)
+                fresh.append((a, b, reason, score))
+        insert_rows(self.conn, "duplicate_candidate", ("a", "b", "reason", "score"), fresh,
+                    {"status": "pending", "created_at": self.now})
         return len(fresh)
 
     def close(self) -> None:
