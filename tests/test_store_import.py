@@ -243,6 +243,10 @@ def test_card_hash_ignores_line_endings_blank_lines_and_tiecrm_properties() -> N
     assert card_hash(plain) == card_hash(plain.replace("\n", "\r\n"))
     assert card_hash(plain) == card_hash("BEGIN:VCARD \nVERSION:3.0\n\nFN:Asha Rao\nEND:VCARD")
     assert card_hash(plain) == card_hash(plain.replace("END:VCARD", "X-TIECRM-BUCKET:inner\nEND:VCARD"))
+    assert card_hash(plain) == card_hash(plain.replace("END:VCARD", "item1.x-TieCrm-Minutes:30\nEND:VCARD"))
+    # Not tiecrm's own, in any case: a property whose name only holds the word, and text that looks like it.
+    for kept in ("X-NOT-TIECRM-BUCKET:inner", "NOTE:tİecrm TIECRM-BUCKET", "NOTE:\u212aTIECRM"):
+        assert card_hash(plain) != card_hash(plain.replace("END:VCARD", f"{kept}\nEND:VCARD")), kept
     assert card_hash(plain) != card_hash(plain.replace("Asha", "Asha K"))
 
 

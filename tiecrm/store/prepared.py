@@ -23,11 +23,19 @@ def card_hash(raw: str) -> str:
     the card unchanged.
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
-    if "tiecrm" in text.lower():
+    data: bytes | None = text.strip().encode("utf-8", "surrogatepass")
+    # Whether the text holds "tiecrm" in any case, asked of its bytes: bytes.lower() lowers ASCII letters
+    # alone, several times faster than str.lower() on text that is not ASCII, and that is all it takes, as
+    # no other character lowers to an ASCII letter but U+212A (k) and U+0130 (i and a combining dot).
+    if b"tiecrm" in data.lower():
         text = "\n".join(line for line in text.split("\n") if not _TIECRM_LINE.match(line.lstrip()))
+        data = None
     if " \n" in text or "\t\n" in text or "\n\n" in text:
         text = "\n".join(line.rstrip() for line in text.split("\n") if line.strip())
-    return hashlib.sha1(text.strip().encode("utf-8", "surrogatepass")).hexdigest()
+        data = None
+    if data is None:
+        data = text.strip().encode("utf-8", "surrogatepass")
+    return hashlib.sha1(data).hexdigest()
 
 
 def new_uid() -> str:
