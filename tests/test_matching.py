@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from tiecrm.matching import email_key, name_key, phone_key, phones_match, similar_name_pairs
+from tiecrm.matching import email_key, name_key, name_tokens, phone_key, phones_match, similar_name_pairs
 
 
 @pytest.mark.parametrize(
@@ -131,3 +134,26 @@ def test_phone_digits_reads_ascii_numbers_as_the_general_rule_does() -> None:
     samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 18))) for _ in range(20_000)]
     assert [phone_digits(s) for s in samples] == [general(s) for s in samples]
     assert phone_digits("+44 (0)20 7946 0000") == "442079460000"
+
+
+def _tokens_of_the_whole_name(name: str) -> list[str]:
+    """name_tokens as it was first written: the whole name casefolded, accents stripped, then split."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return sorted(re.findall(r"\w+", "".join(ch for ch in decomposed if not unicodedata.combining(ch))))
+
+
+def test_name_tokens_word_by_word_are_those_of_the_whole_name() -> None:
+    # Spaces of every kind, punctuation inside words, compatibility forms that decompose to several
+    # characters or to a space, and letters whose case folding changes their length.
+    names = ["Müller, Jörg", "O'Brien  Seán\u00a0Ó\u3000Súilleabháin", "Ⅻ ﬁ ⑴ ½ ¨a", "ΣΑΣ σας", "Straße STRASSE",
+             "\u2028x\u205fy\tz", "İstanbul \u212aelvin", "陈 王芳-李娜", "", "   ", "José José"]
+    rng = random.Random(7)
+    alphabet = [chr(code) for code in range(0x20, 0x3100) if chr(code).isprintable() or chr(code).isspace()]
+    names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(20_000)]
+    for name in names * 2:  # the second time round, every word comes from the cache
+        assert name_tokens(name) == _tokens_of_the_whole_name(name), name
+    first = name_tokens("Jörg Müller")
+    first.append("changed")  # a caller's list is its own: the cache keeps its words
+    assert name_tokens("Jörg Müller") == ["jorg", "muller"]
