@@ -77,6 +77,7 @@ class PreparedCard(NamedTuple):
     photo: bytes | None
     photo_type: str
     bucket: str  # where a new person from this card starts
+    # Each phone, email and address once (a phone by its value, an email by its key), none of them empty.
     phones: tuple[tuple[str, str, str], ...]  # (stripped value, label, phone_digits)
     emails: tuple[tuple[str, str, str], ...]  # (stripped value, label, email_key)
     addresses: tuple[tuple[str, str], ...]  # (stripped value, label)
@@ -100,12 +101,29 @@ def prepared_fields(draft: CardDraft) -> tuple:
     emails: list[tuple[str, str, str]] = []
     # Plain loops rather than generators and any(): this runs once a card, and a generator costs more to
     # start than the two or three items it would walk.
-    for contacts, key, out in ((draft.phones, phone_digits, phones), (draft.emails, email_key, emails)):
+    # Each phone (by value) and email (by key) once, and none empty, which is how a card read from a file
+    # has them already (see vcard.card); the set is made only for a card that has two.
+    for contacts, key, out, at in ((draft.phones, phone_digits, phones, 0), (draft.emails, email_key, emails, 2)):
+        seen: set[str] | None = set() if len(contacts) > 1 else None
         for contact in contacts:
             value = contact.value.strip()
-            out.append((value, contact.label, key(value)))
+            item = (value, contact.label, key(value))
+            distinct = item[at]
+            if not distinct:
+                continue
+            if seen is not None:
+                if distinct in seen:
+                    continue
+                seen.add(distinct)
+            out.append(item)
             if value == name:
                 named_after_contact = True
+    addresses: list[tuple[str, str]] = []
+    if draft.addresses:
+        for address in draft.addresses:
+            value = address.value.strip()
+            if value and all(value != known for known, _label in addresses):
+                addresses.append((value, address.label))
     uid = (draft.uid or "").strip() or None
     return (
         draft.raw,
@@ -125,7 +143,7 @@ def prepared_fields(draft: CardDraft) -> tuple:
         draft_bucket(draft).value if draft.tiecrm else _UNSORTED,
         tuple(phones),
         tuple(emails),
-        tuple([(address.value.strip(), address.label) for address in draft.addresses]),
+        tuple(addresses),
         None,  # name_tokens
     )
 
