@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tiecrm.domain import Bucket, CardProblem
+from tiecrm.domain_details import Address, CardDraft, Email, Phone
 from tiecrm.store.importer import FLUSH_EVERY, BatchImport, card_hash
 from tiecrm.store.prepared import prepare_card
 from tiecrm.store.repository import Repository
@@ -342,3 +343,19 @@ def test_generated_uids_are_random_version_4_uuids():
         assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
     # The variant digit keeps its two random bits: all four of 8, 9, a, b turn up.
     assert {text[19] for text in made} == set("89ab")
+
+
+def test_a_prepared_card_holds_each_contact_once_and_none_empty() -> None:
+    draft = CardDraft(
+        "Asha Rao", "BEGIN:VCARD\nFN:Asha Rao\nEND:VCARD\n",
+        phones=[Phone(" +91 98450 55501 ", "cell"), Phone("+91 98450 55501", "work"), Phone("  "),
+                Phone("080 4111 2222")],
+        emails=[Email("Asha@Example.org", "home"), Email("mailto:asha@example.org"), Email(""),
+                Email("asha.rao@example.org")],
+        addresses=[Address("1 Main St", "home"), Address(" "), Address("1 Main St ", "work"), Address("2 Side St")],
+    )
+    card = prepare_card(draft)
+    assert card.phones == (("+91 98450 55501", "cell", "919845055501"), ("080 4111 2222", "", "8041112222"))
+    assert card.emails == (("Asha@Example.org", "home", "asha@example.org"),
+                           ("asha.rao@example.org", "", "asha.rao@example.org"))
+    assert card.addresses == (("1 Main St", "home"), ("2 Side St", ""))
