@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.bench.gen_phone_export import generate_phone_export
+from tiecrm import importing
 from tiecrm.importing import import_paths
 from tiecrm.store.card_feed import CardFeed
 from tiecrm.store.prepared import pairing_tokens, prepare_card
@@ -94,6 +95,38 @@ def test_a_file_gone_before_the_second_process_reads_it_stops_the_import(tmp_pat
         assert next(cards).name == "Asha Rao"
         with pytest.raises(UnreadablePathError, match="gone.vcf"):
             next(cards)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to look for the reading process")
+def test_an_unreadable_path_counted_after_the_second_process_started_stops_the_import(
+        tmp_path: Path, fixed_now) -> None:
+    # The second process starts once the first file holds enough cards, before the next is counted; the
+    # next one goes between being listed and being counted.
+    export, gone = tmp_path / "a.vcf", tmp_path / "b.vcf"
+    export.write_bytes(generate_phone_export(300, seed=4))
+    gone.write_bytes(export.read_bytes())
+    repo = Repository(tmp_path / "t.db", now=lambda: fixed_now)
+    started = []
+    real_init, real_count = CardFeed.__init__, importing.count_cards
+
+    def init(feed, *args, **kwargs):
+        real_init(feed, *args, **kwargs)
+        started.append(feed)
+
+    def count(path, enough=None):
+        if path == gone and enough is None:
+            gone.unlink()
+        return real_count(path, enough)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CardFeed, "__init__", init)
+        patch.setattr(importing, "count_cards", count)
+        with pytest.raises(UnreadablePathError, match="b.vcf"):
+            import_paths(repo, [export, gone], pipeline_min_cards=100)
+    assert len(started) == 1 and started[0].returncode is not None  # stopped and waited for
+    assert repo.count_people() == 0
+    assert repo.db.execute_sql("SELECT COUNT(*) FROM import_batch").fetchone()[0] == 0
+    repo.close()
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "new-program"])

@@ -229,6 +229,26 @@ def test_count_cards_reads_a_chunk_at_a_time_and_counts_markers_cut_by_a_chunk(
         assert reader.count_cards(path) == 9, chunk
 
 
+def test_count_cards_stops_reading_once_it_has_counted_enough(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, (PLAIN * 40).encode())
+    monkeypatch.setattr(file_cards, "CHUNK", len(PLAIN))
+    total = reader.count_cards(path)
+    read: list[int] = []
+    real_count = file_cards.count_begin_lines
+
+    def counting(file, enough=None):
+        found = real_count(file, enough)
+        read.append(file.tell())
+        return found
+
+    monkeypatch.setattr(reader, "count_begin_lines", counting)
+    assert reader.count_cards(path, enough=10) >= 10
+    assert read[-1] < path.stat().st_size // 2
+    assert reader.count_cards(path, enough=total + 1) == total
+    assert read[-1] == path.stat().st_size
+
+
 def test_a_pipe_is_read_whole_as_it_comes(tmp_path: Path) -> None:
     fifo = tmp_path / "cards.vcf"
     os.mkfifo(fifo)

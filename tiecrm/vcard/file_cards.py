@@ -39,12 +39,15 @@ def utf8_errors_of(file: BinaryIO) -> str | None:
     return errors
 
 
-def count_begin_lines(file: BinaryIO) -> int:
-    """How many times `BEGIN:VCARD` or `begin:vcard` occurs in `file`, reading a chunk at a time."""
+def count_begin_lines(file: BinaryIO, enough: int | None = None) -> int:
+    """How many times `BEGIN:VCARD` or `begin:vcard` occurs in `file`, reading a chunk at a time; with
+    `enough`, only until that many are counted."""
     total, tail = 0, b""
     while chunk := file.read(CHUNK):
         data = tail + chunk
         total += data.count(_UPPER_BEGIN) + data.count(_LOWER_BEGIN)
+        if enough is not None and total >= enough:
+            break
         # A marker cut by the chunk's end is whole in the next piece; a tail shorter than a marker never
         # holds one counted already.
         tail = data[1 - len(_UPPER_BEGIN):]

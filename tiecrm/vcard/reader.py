@@ -166,16 +166,17 @@ def _file_cards(file: BinaryIO, path: str | Path, errors: str, strays: list[Stra
             raise _unreadable(path, error) from None
 
 
-def count_cards(path: str | Path) -> int:
+def count_cards(path: str | Path, enough: int | None = None) -> int:
     """About how many cards a file holds (its BEGIN:VCARD lines in upper or lower case), cheaply, for a
-    progress bar's total before the cards are read.
+    progress bar's total before the cards are read. With `enough`, reading stops once that many are
+    counted (the count may then pass it by the rest of a chunk).
 
     Raises:
         UnreadablePathError: the file cannot be opened or read.
     """
     try:
         with open(path, "rb") as file:
-            return count_begin_lines(file)
+            return count_begin_lines(file, enough)
     except OSError as error:
         raise _unreadable(path, error) from None
 
