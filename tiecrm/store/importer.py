@@ -27,8 +27,9 @@ __all__ = ["FLUSH_EVERY", "BatchImport", "card_hash", "draft_bucket", "import_dr
 
 FLUSH_EVERY = 500  # drafts between bulk writes and progress reports
 IMPORT_CACHE_KIB = 12 * 1024  # SQLite page cache while a batch writes into kept indexes
-# The order of BatchImport's new person rows, which give '' for no birthday or photo (see bulk.EMPTY_IS_NULL);
-# the timestamps are the batch's own, as are the cards' batch and time (BatchImport._shared).
+# The order of BatchImport's new person rows, which give '' for no birthday or photo (see bulk.EMPTY_IS_NULL),
+# and of its card rows. Their timestamps, and the cards' batch, are the batch's own: `flush` binds them once an
+# INSERT (bulk.insert_rows' `shared`).
 _PERSON_COLUMNS = ("id", "uid", "name", "org", "title", ("birthday", EMPTY_IS_NULL), "note",
                    ("photo", EMPTY_IS_NULL), "photo_type", "bucket", "position")
 _CARD_COLUMNS = ("id", "person_id", "raw", "source", "line", "uid", "hash")
