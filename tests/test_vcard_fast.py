@@ -21,12 +21,20 @@ from tiecrm.vcard.values import _ESCAPE, _UNESCAPED, unescape
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "vcards"
 
 
-def test_card_draft_fields_are_in_the_order_reading_passes_them() -> None:
-    # _read builds each CardDraft from positional arguments in this order.
-    assert [field.name for field in dataclasses.fields(CardDraft)] == [
+def test_card_parts_are_a_card_drafts_fields_in_order() -> None:
+    # draft_of passes a CardParts' fields to CardDraft positionally, from `org` on.
+    assert list(card.CardParts._fields) == [field.name for field in dataclasses.fields(CardDraft)] == [
         "name", "raw", "source", "line", "uid", "version", "phones", "emails", "addresses", "org", "title",
         "birthday", "note", "photo", "photo_type", "photo_url", "tiecrm", "warnings",
     ]
+
+
+def test_a_draft_and_its_parts_hold_the_same_card() -> None:
+    for chunk in iter_cards(decode_vcard_bytes(generate_phone_export(200, seed=12)).text, []):
+        parts = card.build_parts(chunk, "x.vcf")
+        draft = card.build_draft(chunk, "x.vcf")
+        assert card.draft_of(parts) == draft and card.parts_of(draft) == parts
+        assert prepared_fields(draft) == prepared_fields(parts)
 
 
 def _fast_and_slow(text: str) -> tuple[int, int]:
@@ -65,8 +73,9 @@ def test_every_kind_of_property_on_the_fast_path() -> None:
         "UID: u-1 \nX-TIECRM-BUCKET:inner\nX-OTHER:x\nEND:VCARD\n"
     )
     chunk = next(iter_cards(text, []))
-    draft = card._read(unfolded_lines(chunk.segments), True, chunk, "x.vcf", [])
-    assert draft == card._slow(chunk, "x.vcf")
+    parts = card._read(unfolded_lines(chunk.segments), True, chunk, "x.vcf", [])
+    assert parts == card._slow(chunk, "x.vcf")
+    draft = card.draft_of(parts)
     assert draft.phones == [Phone("+1 555 0100", "mobile"), Phone("555,0101", "cell")]
     assert draft.emails == [Email("Ann@Example.org", "home"), Email("a2@example.org", "")]
     assert [address.value for address in draft.addresses] == ["1 Main St, Flat 2, Town"]

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from tiecrm.forked import SharedCounts
 from tiecrm.store.prepared import prepared_fields, with_hash
+from tiecrm.vcard.card import build_parts
 from tiecrm.vcard.reader import UnreadablePathError, stream_vcard_file
 
 FIRST_BATCH = 50  # the importing process waits for the first cards: send a few at once
@@ -58,7 +59,7 @@ def _messages(files: list[str], taken: SharedCounts | None = None) -> Iterator[t
     sent = 0
     try:
         for path in files:
-            stream = stream_vcard_file(path)
+            stream = stream_vcard_file(path, build_parts)  # parts, not CardDrafts: all prepared_fields needs
             cards: list[tuple] = []
             warnings: list[tuple[str, int, str]] = []
             batch = FIRST_BATCH

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from tiecrm.domain import Bucket, CardDraft
 from tiecrm.matching import email_key, name_tokens, phone_digits
+from tiecrm.vcard.card import CardParts, parts_of
 
 NO_NAME = "(no name)"
 _UNSORTED = Bucket.UNSORTED.value
@@ -86,15 +87,16 @@ class PreparedCard(NamedTuple):
     name_tokens: list[str] | None
 
 
-def prepare_card(draft: CardDraft) -> PreparedCard:
-    """The draft as a PreparedCard (see there)."""
+def prepare_card(draft: CardDraft | CardParts) -> PreparedCard:
+    """The draft (or a card's parts) as a PreparedCard (see there)."""
     return PreparedCard._make(with_hash(prepared_fields(draft)))
 
 
-def prepared_fields(draft: CardDraft) -> tuple:
-    """The fields of `prepare_card(draft)` as a plain tuple, the cheapest thing to send between processes,
+def prepared_fields(card: CardDraft | CardParts) -> tuple:
+    """The fields of `prepare_card(card)` as a plain tuple, the cheapest thing to send between processes,
     but for `digest`, `spare_uid` and `name_tokens`, left None for `with_hash` (the import's reading
     process fills them in only when the importing process is behind: see card_reader.send)."""
+    draft = parts_of(card) if type(card) is CardDraft else card
     name = draft.name.strip()
     named_after_contact = name == NO_NAME
     phones: list[tuple[str, str, str]] = []
@@ -105,9 +107,9 @@ def prepared_fields(draft: CardDraft) -> tuple:
     # has them already (see vcard.card); the set is made only for a card that has two.
     for contacts, key, out, at in ((draft.phones, phone_digits, phones, 0), (draft.emails, email_key, emails, 2)):
         seen: set[str] | None = set() if len(contacts) > 1 else None
-        for contact in contacts:
-            value = contact.value.strip()
-            item = (value, contact.label, key(value))
+        for value, label in contacts:
+            value = value.strip()
+            item = (value, label, key(value))
             distinct = item[at]
             if not distinct:
                 continue
@@ -120,10 +122,10 @@ def prepared_fields(draft: CardDraft) -> tuple:
                 named_after_contact = True
     addresses: list[tuple[str, str]] = []
     if draft.addresses:
-        for address in draft.addresses:
-            value = address.value.strip()
+        for value, label in draft.addresses:
+            value = value.strip()
             if value and all(value != known for known, _label in addresses):
-                addresses.append((value, address.label))
+                addresses.append((value, label))
     uid = (draft.uid or "").strip() or None
     return (
         draft.raw,

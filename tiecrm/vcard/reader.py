@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from tiecrm.collector import collections_paused
 from tiecrm.domain import CardDraft, CardProblem
-from tiecrm.vcard.card import build_draft
+from tiecrm.vcard.card import CardParts, build_draft
 from tiecrm.vcard.decode import DecodedText, decode_vcard_bytes
 from tiecrm.vcard.file_cards import bom_length, count_begin_lines, iter_file_cards, utf8_errors_of
 from tiecrm.vcard.split import CardChunk, Stray, iter_cards
@@ -67,7 +67,7 @@ class CardStream:
     complete (sorted by line) once `drafts` is used up."""
 
     source: str
-    drafts: Iterator[CardDraft]
+    drafts: Iterator[CardDraft]  # or CardParts, for a stream asked for them (see stream_vcard_file)
     problems: list[CardProblem] = field(default_factory=list)
     encoding: str = "utf-8"
 
@@ -86,17 +86,22 @@ def stream_vcard_bytes(data: bytes, source: str = "") -> CardStream:
     return _stream_decoded(decode_vcard_bytes(data), source)
 
 
-def _stream_decoded(decoded: DecodedText, source: str) -> CardStream:
+Build = Callable[[CardChunk, str], CardDraft | CardParts | None]
+"""How a stream makes each card: vcard.card.build_draft (CardDrafts) or build_parts (CardParts)."""
+
+
+def _stream_decoded(decoded: DecodedText, source: str, build: Build = build_draft) -> CardStream:
     stream = CardStream(source=source, drafts=iter(()), encoding=decoded.encoding)
     strays: list[Stray] = []
-    stream.drafts = _drafts(iter_cards(decoded.text, strays), strays, decoded.lossy, source, stream.problems)
+    stream.drafts = _drafts(iter_cards(decoded.text, strays), strays, decoded.lossy, source, stream.problems,
+                            build)
     return stream
 
 
 def _drafts(chunks: Iterator[CardChunk], strays: list[Stray], lossy: bool, source: str,
-            problems: list[CardProblem]) -> Iterator[CardDraft]:
+            problems: list[CardProblem], build: Build = build_draft) -> Iterator[CardDraft | CardParts]:
     for chunk in chunks:
-        draft = build_draft(chunk, source)
+        draft = build(chunk, source)
         if draft is None:
             problems.append(CardProblem(source, chunk.line, "empty card"))
             continue
@@ -124,10 +129,10 @@ def read_vcard_file(path: str | Path) -> ReadResult:
     return read_vcard_bytes(_read_bytes_of(path), str(path))
 
 
-def stream_vcard_file(path: str | Path) -> CardStream:
+def stream_vcard_file(path: str | Path, build: Build = build_draft) -> CardStream:
     """Read one file as a CardStream: the same drafts, problems and encoding as `stream_vcard_bytes` on its
     bytes. A UTF-8 file (most exports) is read a chunk at a time and each card decoded on its own, so a
-    large file's text is never held whole; any other file is decoded whole first.
+    large file's text is never held whole; any other file is decoded whole first. `build`: see Build.
 
     Raises:
         UnreadablePathError: the file cannot be opened or read (found while its cards are read, for a
@@ -146,7 +151,7 @@ def stream_vcard_file(path: str | Path) -> CardStream:
                     file.seek(0)
                 # The bytes go straight to the decoder, held by no frame here: once it has made its own copy
                 # (line endings normalised) they can be freed before the text is made, which lowers the peak.
-                return _stream_decoded(decode_vcard_bytes(file.read()), str(path))
+                return _stream_decoded(decode_vcard_bytes(file.read()), str(path), build)
         file.seek(bom_length(errors))
     except OSError as error:
         file.close()
@@ -154,7 +159,7 @@ def stream_vcard_file(path: str | Path) -> CardStream:
     stream = CardStream(source=str(path), drafts=iter(()), encoding="utf-8")
     strays: list[Stray] = []
     cards = _file_cards(file, path, errors, strays)
-    stream.drafts = _drafts(cards, strays, False, stream.source, stream.problems)
+    stream.drafts = _drafts(cards, strays, False, stream.source, stream.problems, build)
     return stream
 
 
