@@ -48,7 +48,7 @@ def new_uid() -> str:
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{variant}{text[17:20]}-{text[20:]}"
 
 
-def draft_bucket(draft: CardDraft) -> Bucket:
+def draft_bucket(draft: CardDraft | CardParts) -> Bucket:
     """The bucket a new person from this card starts in: its X-TIECRM-BUCKET if valid, else unsorted."""
     text = draft.tiecrm.get("bucket", "")
     if text.strip():
@@ -96,8 +96,8 @@ def prepared_fields(card: CardDraft | CardParts) -> tuple:
     """The fields of `prepare_card(card)` as a plain tuple, the cheapest thing to send between processes,
     but for `digest`, `spare_uid` and `name_tokens`, left None for `with_hash` (the import's reading
     process fills them in only when the importing process is behind: see card_reader.send)."""
-    draft = parts_of(card) if type(card) is CardDraft else card
-    name = draft.name.strip()
+    parts = parts_of(card) if type(card) is CardDraft else card
+    name = parts.name.strip()
     named_after_contact = name == NO_NAME
     phones: list[tuple[str, str, str]] = []
     emails: list[tuple[str, str, str]] = []
@@ -105,7 +105,7 @@ def prepared_fields(card: CardDraft | CardParts) -> tuple:
     # start than the two or three items it would walk.
     # Each phone (by value) and email (by key) once, and none empty, which is how a card read from a file
     # has them already (see vcard.card); the set is made only for a card that has two.
-    for contacts, key, out, at in ((draft.phones, phone_digits, phones, 0), (draft.emails, email_key, emails, 2)):
+    for contacts, key, out, at in ((parts.phones, phone_digits, phones, 0), (parts.emails, email_key, emails, 2)):
         seen: set[str] | None = set() if len(contacts) > 1 else None
         for value, label in contacts:
             value = value.strip()
@@ -121,28 +121,30 @@ def prepared_fields(card: CardDraft | CardParts) -> tuple:
             if value == name:
                 named_after_contact = True
     addresses: list[tuple[str, str]] = []
-    if draft.addresses:
-        for value, label in draft.addresses:
+    if parts.addresses:
+        seen_addresses: set[str] = set()
+        for value, label in parts.addresses:
             value = value.strip()
-            if value and all(value != known for known, _label in addresses):
+            if value and value not in seen_addresses:
+                seen_addresses.add(value)
                 addresses.append((value, label))
-    uid = (draft.uid or "").strip() or None
+    uid = (parts.uid or "").strip() or None
     return (
-        draft.raw,
+        parts.raw,
         None,  # digest
-        draft.source,
-        draft.line,
+        parts.source,
+        parts.line,
         uid,
         None,  # spare_uid
         name,
         named_after_contact,
-        draft.org,
-        draft.title,
-        draft.birthday.iso() if draft.birthday else None,
-        draft.note,
-        draft.photo,
-        draft.photo_type if draft.photo is not None else "",
-        draft_bucket(draft).value if draft.tiecrm else _UNSORTED,
+        parts.org,
+        parts.title,
+        parts.birthday.iso() if parts.birthday else None,
+        parts.note,
+        parts.photo,
+        parts.photo_type if parts.photo is not None else "",
+        draft_bucket(parts).value if parts.tiecrm else _UNSORTED,
         tuple(phones),
         tuple(emails),
         tuple(addresses),

@@ -269,15 +269,10 @@ def _read(items: list, fast: bool, chunk: CardChunk, source: str, warnings: list
     if not content:
         return None
     # A group's X-ABLabel, where there is one, wins over the label the parameters give.
-    if group_labels:
-        phone_list = [(v, group_labels.get(g) or t) for v, (g, t) in phones.items()]
-        email_list = [(v, group_labels.get(g) or t) for v, g, t in emails.values()]
-        address_list = [(v, group_labels.get(g) or t) for v, g, t in addresses]
-    else:
-        phone_list = [(v, t) for v, (_g, t) in phones.items()]
-        email_list = [(v, t) for v, _g, t in emails.values()]
-        # Few cards have an address: no comprehension (a function call of its own) for none.
-        address_list = [(v, t) for v, _g, t in addresses] if addresses else []
+    phone_list = [(v, group_labels.get(g) or t) for v, (g, t) in phones.items()]
+    email_list = [(v, group_labels.get(g) or t) for v, g, t in emails.values()]
+    # Few cards have an address: no comprehension (a function call of its own) for none.
+    address_list = [(v, group_labels.get(g) or t) for v, g, t in addresses] if addresses else []
     name = fn or _name_without_fn(n_value, first_org, email_list, phone_list)
     return CardParts(name, chunk.raw, source, chunk.line, uid, version, phone_list, email_list, address_list,
                      org, title, birthday, "\n\n".join(notes), photo, photo_type, photo_url, tiecrm, warnings)
