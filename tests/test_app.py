@@ -784,3 +784,27 @@ async def test_the_stand_in_pane_draws_any_part_of_itself_as_its_styles_would():
             drawn = pane.render_lines(crop)
             styled = pane._styles_cache.render_widget(pane, crop)
             assert [_cells(line) for line in drawn] == [_cells(line) for line in styled], crop
+
+
+@pytest.mark.parametrize(("keys", "stack"), [
+    # A view opened again from a view opened over it comes back up, with what was over it closed.
+    (["b", "c", "b"], ["PeopleScreen", "BoardScreen"]),
+    (["c", "r", "c"], ["PeopleScreen", "DueScreen"]),
+    (["m", "c", "m"], ["PeopleScreen", "MergeScreen"]),
+    (["b", "c", "r", "b"], ["PeopleScreen", "BoardScreen"]),
+    # A person's page opened from the due view, over another person's page, is a page of its own.
+    (["enter", "c", "enter"], ["PeopleScreen", "PersonScreen", "DueScreen", "PersonScreen"]),
+])
+async def test_a_view_opened_again_from_over_it_comes_back_up(tmp_path, keys, stack):
+    repo = seed_repo(tmp_path / "t.db")
+    app = make_app(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        assert [type(screen).__name__ for screen in app.screen_stack] == stack
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.screen_stack) == len(stack) - 1
+    repo.close()

@@ -178,32 +178,37 @@ class TieCrmApp(App[None]):
     def action_import_file(self) -> None:
         from tiecrm.ui.screens.importer import ImportScreen
 
-        if not isinstance(self.screen, ImportScreen):
-            self.push_screen(ImportScreen())
+        self._bring_up(ImportScreen)
 
     def action_board(self) -> None:
         from tiecrm.ui.screens.board import BoardScreen
 
-        if not isinstance(self.screen, BoardScreen):
-            self.push_screen(BoardScreen())
+        self._bring_up(BoardScreen)
 
     def action_merge(self) -> None:
         from tiecrm.ui.screens.merge import MergeScreen
 
-        if not isinstance(self.screen, MergeScreen):
-            self.push_screen(MergeScreen())
+        self._bring_up(MergeScreen)
 
     def action_due(self) -> None:
         from tiecrm.ui.screens.due import DueScreen
 
-        if not isinstance(self.screen, DueScreen):
-            self.push_screen(DueScreen())
+        self._bring_up(DueScreen)
 
     def action_returns(self) -> None:
         from tiecrm.ui.screens.returns import ReturnsScreen
 
-        if not isinstance(self.screen, ReturnsScreen):
-            self.push_screen(ReturnsScreen())
+        self._bring_up(ReturnsScreen)
+
+    def _bring_up(self, screen_type: type) -> None:
+        """Show the one screen of `screen_type` (a view with an id of its own, opened at most once): the one
+        already open, with whatever was opened over it closed, or else a new one. (The board opened again
+        from the due view, over the board, would have been a second screen with the same id.)"""
+        if not any(isinstance(screen, screen_type) for screen in self.screen_stack):
+            self.push_screen(screen_type())
+            return
+        while not isinstance(self.screen, screen_type):
+            self.pop_screen()
 
     def action_help(self) -> None:
         from tiecrm.ui.screens.help import HelpScreen

@@ -75,7 +75,8 @@ class PersonScreen(Screen):
     ]
 
     def __init__(self, person_id: int) -> None:
-        super().__init__(id="person-screen")
+        # No id: one person's page may lie under another's (a person, the due view, another person).
+        super().__init__()
         self.person_id = person_id
         self.chart_unit = "week"
         self.detail: PersonDetail | None = None
