@@ -123,3 +123,38 @@ def test_prepared_fields_name_after_contact_and_stripped_values() -> None:
     assert prepared("A@B.org", [Phone("1")], [Email("x@y.org"), Email(" A@B.org")])[7] is True
     assert prepared(NO_NAME, [], [])[7] is True
     assert prepared("Ann", [Phone("Ann2")], [Email("ann")])[7] is False
+
+
+def test_soft_breaks_are_joined_on_the_fast_path_as_line_by_line() -> None:
+    # Quoted-printable values broken at random, with what real exports put after a soft break: plain text, a
+    # fold's space or tab (sometimes cutting an escape in two), an empty line, the card's end; and `=` at the
+    # end of lines that are not quoted-printable.
+    rng = random.Random(3)
+    pieces = ["=C3=A9", "=D0=9A=D0=BE", "abc", " ", "=3D", "x=", ";", "=E9=88=B4", "Doe, J"]
+    heads = ["FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE", "NOTE;ENCODING=quoted-printable", "N;QUOTED-PRINTABLE",
+             "item1.ADR;HOME;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE", "NOTE", "X-NOTE;ENCODING=8BIT"]
+    cards = []
+    for _ in range(3000):
+        lines = ["BEGIN:VCARD", "VERSION:2.1"]
+        for _ in range(rng.randint(1, 4)):
+            value = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+            text = f"{rng.choice(heads)}:{value}"
+            broken = []
+            while len(text) > 8 and rng.random() < 0.7:
+                cut = rng.randint(1, len(text) - 1)
+                broken.append(text[:cut] + "=")
+                text = rng.choice(["", "", " ", "\t", "  "]) + text[cut:]
+            lines += broken + [text]
+        if rng.random() < 0.1:
+            lines.append("")
+        lines.append("TEL:+1 555 0100" + rng.choice(["", "="]))
+        lines.append("END:VCARD")
+        cards.append("\n".join(lines) + "\n")
+    text = "".join(cards)
+    compared, differing = _fast_and_slow(text)
+    assert differing == 0
+    # Cards the fast path leaves to the line-by-line one (bytes not valid in the charset, which need a warning;
+    # a soft break in a property's head, or before a blank line) are not compared.
+    assert compared > 800
+    folded = _fast_and_slow("".join(card for card in cards if "=\n " in card or "=\n\t" in card))
+    assert folded[0] > 300 and folded[1] == 0

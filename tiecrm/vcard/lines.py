@@ -157,11 +157,20 @@ def _join_soft_breaks(text: str) -> str:
     last = 0
     size = len(text)
     find = text.find
+    qp_heads = _QP_HEADS
     at = find("=\n")
     while at != -1:
         # The head before the line's first colon must say QP (partition, as find with bounds is slow to call).
         head, colon, _ = text[text.rfind("\n", 0, at) + 1:at].partition(":")
-        if not colon or "QUOTED-PRINTABLE" not in head.upper():
+        if not colon:
+            if "QUOTED-PRINTABLE" in head.upper():
+                raise NeedsLineByLine  # a soft break inside a QP property's head: as content_lines reads it
+            at = find("=\n", at + 2)
+            continue
+        qp = qp_heads.get(head)
+        if qp is None:
+            qp = _remember_qp_head(head)
+        if not qp:
             at = find("=\n", at + 2)
             continue
         out.append(text[last:at])
@@ -170,14 +179,19 @@ def _join_soft_breaks(text: str) -> str:
             stop = find("\n", pos)
             if stop == -1:
                 stop = size
-            line = _after_soft_break(text[pos:stop])
-            if line.endswith("="):
-                out.append(line[:-1])
+            if text[pos:pos + 1] in _FOLD_SPACES:  # the next line's leading whitespace is usually a fold
+                line = _after_soft_break(text[pos:stop])
+                if line.isspace():
+                    raise NeedsLineByLine  # a blank line ends the value, as content_lines reads it
+                continued = line.endswith("=")
+                out.append(line[:-1] if continued else line)
+            else:
+                continued = stop > pos and text[stop - 1] == "="
+                out.append(text[pos:stop - 1] if continued else text[pos:stop])
+            if continued:
                 pos = stop + 1
                 if stop < size:
                     continue
-            else:
-                out.append(line)
             last = stop
             break
         at = find("=\n", last)
@@ -185,6 +199,19 @@ def _join_soft_breaks(text: str) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+# Property heads (`FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE`) repeat from card to card: whether each says QP.
+_QP_HEADS: dict[str, bool] = {}
+_QP_HEADS_MAX = 4096
+_FOLD_SPACES = (" ", "\t")
+
+
+def _remember_qp_head(head: str) -> bool:
+    if len(_QP_HEADS) >= _QP_HEADS_MAX:
+        _QP_HEADS.clear()
+    qp = _QP_HEADS[head] = "QUOTED-PRINTABLE" in head.upper()
+    return qp
 
 
 class NeedsLineByLine(Exception):
