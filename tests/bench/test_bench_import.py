@@ -7,7 +7,7 @@ user runs it (a new process), well under 0.3 s.
 
 Each import's time is the best of three runs, each in a fresh process, and every run is printed. The machine's
 speed drifts from minute to minute (vobject's `readComponents` on the same 10,000-card file has taken anywhere from
-4.9 to 7.8 s in one day), and that noise only ever adds time, so the least of a few runs is the steadiest figure
+4.7 to 7.8 s in one day), and that noise only ever adds time, so the least of a few runs is the steadiest figure
 for what the import costs (as `timeit` takes the least of its repeats). Memory is the largest of the runs' peaks.
 
 Imports this large read their cards in a second process (tiecrm.store.card_feed), and the possible-duplicates
