@@ -84,15 +84,10 @@ def import_paths(
             expected += count_cards(path)
             if progress:
                 progress("read", n, len(files))
-    except BaseException:
-        if isinstance(cards, CardFeed):
-            cards.close()
-        raise
-    cards.expected = expected  # how many cards are coming, for the store's similar-names pass
-    store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
-    # Reading and matching make many small objects and no reference cycles: a collection midway only
-    # costs time.
-    try:
+        cards.expected = expected  # how many cards are coming, for the store's similar-names pass
+        store_progress = (lambda done: progress("store", done, max(expected, done))) if progress else None
+        # Reading and matching make many small objects and no reference cycles: a collection midway only
+        # costs time.
         with collections_paused():
             summary = repo.import_drafts(cards, cards.problems, source=", ".join(str(p) for p in paths),
                                          progress=store_progress)

@@ -19,6 +19,7 @@ _PARAM_PIECE = re.compile(r'(?:[^;"]|"[^"]*")+')
 _PARAM_VALUE = re.compile(r'"([^"]*)"|([^,]+)')
 _CARET = re.compile(r"\^([n'^])")
 _CARET_MAP = {"n": "\n", "'": '"', "^": "^"}
+_FOLD_SPACES = (" ", "\t")  # what a folded line starts with
 
 
 @dataclass(slots=True)
@@ -143,7 +144,7 @@ class _Collector:
 
 def _after_soft_break(line: str) -> str:
     """The next line after a soft break; leading whitespace there is usually a fold, not text."""
-    if line[:1] not in (" ", "\t"):
+    if line[:1] not in _FOLD_SPACES:
         return line
     if _FOLDED_ESCAPE.match(line):
         return "=" + line.lstrip(" \t")  # `=D0=` + ` B0`: the fold cut an escape
@@ -163,7 +164,7 @@ def _join_soft_breaks(text: str) -> str:
         # The head before the line's first colon must say QP (partition, as find with bounds is slow to call).
         head, colon, _ = text[text.rfind("\n", 0, at) + 1:at].partition(":")
         if not colon:
-            if "QUOTED-PRINTABLE" in head.upper():
+            if _is_qp_head(head):
                 raise NeedsLineByLine  # a soft break inside a QP property's head: as content_lines reads it
             at = find("=\n", at + 2)
             continue
@@ -204,13 +205,12 @@ def _join_soft_breaks(text: str) -> str:
 # Property heads (`FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE`) repeat from card to card: whether each says QP.
 _QP_HEADS: dict[str, bool] = {}
 _QP_HEADS_MAX = 4096
-_FOLD_SPACES = (" ", "\t")
 
 
 def _remember_qp_head(head: str) -> bool:
     if len(_QP_HEADS) >= _QP_HEADS_MAX:
         _QP_HEADS.clear()
-    qp = _QP_HEADS[head] = "QUOTED-PRINTABLE" in head.upper()
+    qp = _QP_HEADS[head] = _is_qp_head(head)
     return qp
 
 
